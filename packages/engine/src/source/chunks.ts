@@ -17,13 +17,23 @@ export class ChunkReader {
     stream: Readable,
     private readonly path: string,
     private readonly size: number,
+    private readonly wrap: (e: unknown) => Error = (e) => e as Error,
   ) {
     this.it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
+  /** The next chunk; stream errors (a truncated archive) come out wrapped with the archive's name. */
+  private async next(): Promise<IteratorResult<Buffer>> {
+    try {
+      return await this.it.next();
+    } catch (e) {
+      throw this.wrap(e);
+    }
+  }
+
   async peek(n: number): Promise<Buffer> {
     while (this.headBytes < n && !this.done) {
-      const r = await this.it.next();
+      const r = await this.next();
       if (r.done) this.done = true;
       else {
         this.head.push(r.value);
@@ -41,7 +51,7 @@ export class ChunkReader {
     const chunks = this.head.splice(0);
     let total = this.headBytes;
     while (!this.done) {
-      const r = await this.it.next();
+      const r = await this.next();
       if (r.done) this.done = true;
       else {
         chunks.push(r.value);
@@ -56,7 +66,7 @@ export class ChunkReader {
   async drain(): Promise<void> {
     this.head.length = 0;
     while (!this.done) {
-      const r = await this.it.next();
+      const r = await this.next();
       if (r.done) this.done = true;
     }
   }

@@ -81,7 +81,7 @@ export async function* walkTar(input: Readable, opts: WalkTarOptions): AsyncGene
   try {
     for await (const member of extract) {
       const h = member.header;
-      const reader = new ChunkReader(member as unknown as Readable, h.name, h.size ?? 0);
+      const reader = new ChunkReader(member as unknown as Readable, h.name, h.size ?? 0, (e) => wrapTarError(e, kind, opts.label));
       const entry = toEntry(h, reader, opts);
       if (entry) yield entry;
       await reader.drain();

@@ -1,0 +1,86 @@
+import { readFile, stat } from "node:fs/promises";
+import type { Command } from "commander";
+import {
+  type CatalogOptions,
+  catalogSource,
+  type Inventory,
+  LayerCache,
+  openTarget,
+  parseTarget,
+  SourceError,
+  type SourceOptions,
+  formatInventory,
+  readSbom,
+  SBOM_FORMATS,
+  type SbomFormat,
+} from "@rampart/engine";
+import { writeOutput } from "../output.js";
+import { ProgressBar } from "../progress.js";
+import { UsageError } from "../errors.js";
+
+export interface SbomCommandOptions {
+  format: string;
+  output?: string;
+  platform?: string;
+  username?: string;
+  password?: string;
+  insecure?: boolean;
+  exclude?: string[];
+  cache?: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+const SBOM_INPUT_LIMIT = 512 * 1024 * 1024;
+
+/** Catalogs any target into an inventory: the step `sbom` and (later) `scan` share. */
+export async function inventoryOf(targetText: string, o: SbomCommandOptions): Promise<Inventory> {
+  const target = await parseTarget(targetText);
+  if (target.kind === "sbom") {
+    const st = await stat(target.path);
+    if (st.size > SBOM_INPUT_LIMIT) throw new SourceError(`${target.path}: ${st.size} bytes is over the ${SBOM_INPUT_LIMIT}-byte SBOM limit`);
+    return readSbom(await readFile(target.path, "utf8"), target.path);
+  }
+  const sourceOpts: SourceOptions = {
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...((o.username ?? process.env.RAMPART_USERNAME) ? { username: o.username ?? process.env.RAMPART_USERNAME } : {}),
+    ...((o.password ?? process.env.RAMPART_PASSWORD) ? { password: o.password ?? process.env.RAMPART_PASSWORD } : {}),
+    ...(o.insecure ? { insecure: true } : {}),
+    ...(o.exclude?.length ? { excludes: o.exclude } : {}),
+  };
+  const source = await openTarget(target, sourceOpts);
+  const bar = new ProgressBar(`cataloging ${source.name}`, o.quiet === true);
+  const catalogOpts: CatalogOptions = {
+    cache: o.cache === false ? false : new LayerCache(o.cacheDir),
+    progress: { onBytes: (done, total) => bar.update(done, total) },
+  };
+  try {
+    return (await catalogSource(source, catalogOpts)).inventory;
+  } finally {
+    bar.done();
+    await source.close();
+  }
+}
+
+export function registerSbom(program: Command): void {
+  program
+    .command("sbom")
+    .description("Catalog the packages of an image, directory or host and write an SBOM")
+    .argument("<target>", "image archive, OCI layout, registry://REF or REF, docker://NAME, podman://NAME, a directory, `host`, or an SBOM file")
+    .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
+    .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
+    .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default: this machine's)")
+    .option("--username <user>", "registry user name (or RAMPART_USERNAME)")
+    .option("--password <password>", "registry password or token (or RAMPART_PASSWORD)")
+    .option("--insecure", "allow plain HTTP and unverified TLS for the registry")
+    .option("--exclude <path...>", "leave these paths out of directory and host walks")
+    .option("--no-cache", "do not use or fill the layer cache")
+    .option("--cache-dir <dir>", "layer cache directory (default ~/.cache/rampart/layers)")
+    .option("-q, --quiet", "no progress output")
+    .action(async (targetText: string, o: SbomCommandOptions) => {
+      if (!SBOM_FORMATS.includes(o.format as SbomFormat)) throw new UsageError(`unknown format ${o.format}; use one of ${SBOM_FORMATS.join(", ")}`);
+      const inv = await inventoryOf(targetText, o);
+      for (const w of inv.warnings) if (!o.quiet) process.stderr.write(`warning: ${w}\n`);
+      await writeOutput(formatInventory(inv, o.format as SbomFormat), o.output);
+    });
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { ENGINE_VERSION, SourceError } from "@rampart/engine";
+import { Command, CommanderError } from "commander";
+import { registerSbom } from "./commands/sbom.js";
+import { UsageError } from "./errors.js";
+
+/** Exit codes: 0 success, 1 the target or input could not be processed, 2 the command line is wrong. */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command("rampart")
+    .description("Rampart: find what runs, what is wrong with it, and what to fix first")
+    .version(ENGINE_VERSION, "-v, --version")
+    .exitOverride()
+    .showHelpAfterError();
+  registerSbom(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`rampart: ${e.message}\n`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`rampart: error: ${message}\n`);
+    if (process.env.RAMPART_DEBUG && e instanceof Error && !(e instanceof SourceError)) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

