@@ -3,7 +3,7 @@ export interface Distro {
   /** os-release ID, lower case: "debian", "ubuntu", "alpine", "rhel", "rocky", "almalinux", "centos", "amzn",
    *  "fedora", "sles", "opensuse-leap", "wolfi", "chainguard"… */
   id: string;
-  /** VERSION_ID ("12", "3.19.1", "2023"); for Debian the full point release when /etc/debian_version says so. */
+  /** VERSION_ID as os-release writes it ("12", "3.19.1", "2023"). */
   versionId?: string;
   /** VERSION_CODENAME ("bookworm") when known. */
   codename?: string;

@@ -1,4 +1,5 @@
 import type { Cataloger } from "../cataloger.js";
+import { apkDbCataloger } from "./cataloger.js";
 
-/** The apk catalogers (filled in by the apk cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** Alpine, Wolfi and Chainguard packages from apk's installed database. */
+export const catalogers: Cataloger[] = [apkDbCataloger];

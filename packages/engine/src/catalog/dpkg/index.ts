@@ -1,4 +1,5 @@
 import type { Cataloger } from "../cataloger.js";
+import { dpkgDbCataloger } from "./cataloger.js";
 
-/** The dpkg catalogers (filled in by the dpkg cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** Debian packages from dpkg's status database and distroless status.d entries. */
+export const catalogers: Cataloger[] = [dpkgDbCataloger];

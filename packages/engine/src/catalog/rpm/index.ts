@@ -1,4 +1,5 @@
 import type { Cataloger } from "../cataloger.js";
+import { rpmDbCataloger } from "./cataloger.js";
 
-/** The rpm catalogers (filled in by the rpm cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** RHEL-family, Fedora, Amazon Linux and SUSE packages from the rpm database. */
+export const catalogers: Cataloger[] = [rpmDbCataloger];
