@@ -1,4 +1,6 @@
 import type { Cataloger } from "../cataloger.js";
+import { depsJsonCataloger } from "./deps-json.js";
+import { packagesLockCataloger } from "./packages-lock.js";
 
-/** The dotnet catalogers (filled in by the dotnet cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** .NET: published applications' deps.json, and NuGet lockfiles. */
+export const catalogers: Cataloger[] = [depsJsonCataloger, packagesLockCataloger];

@@ -1,4 +1,13 @@
 import type { Cataloger } from "../cataloger.js";
+import { packageJsonCataloger } from "./package-json.js";
+import { packageLockCataloger } from "./package-lock.js";
+import { pnpmLockCataloger } from "./pnpm-lock.js";
+import { yarnLockCataloger } from "./yarn-lock.js";
 
-/** The npm catalogers (filled in by the npm cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** JavaScript: the three lockfile formats, and the manifests of installed packages. */
+export const catalogers: Cataloger[] = [
+  packageLockCataloger,
+  yarnLockCataloger,
+  pnpmLockCataloger,
+  packageJsonCataloger,
+];

@@ -1,4 +1,6 @@
 import type { Cataloger } from "../cataloger.js";
+import { composerLockCataloger } from "./composer-lock.js";
+import { installedJsonCataloger } from "./installed-json.js";
 
-/** The php catalogers (filled in by the php cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** PHP: Composer lockfiles and Composer's record of installed packages. */
+export const catalogers: Cataloger[] = [composerLockCataloger, installedJsonCataloger];

@@ -1,4 +1,15 @@
 import type { Cataloger } from "../cataloger.js";
+import { installedPackageCataloger } from "./installed.js";
+import { pipfileLockCataloger } from "./pipfile-lock.js";
+import { poetryLockCataloger } from "./poetry-lock.js";
+import { requirementsCataloger } from "./requirements.js";
+import { uvLockCataloger } from "./uv-lock.js";
 
-/** The python catalogers (filled in by the python cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** Python: installed distributions, and the requirement and lock files of projects. */
+export const catalogers: Cataloger[] = [
+  installedPackageCataloger,
+  requirementsCataloger,
+  poetryLockCataloger,
+  pipfileLockCataloger,
+  uvLockCataloger,
+];

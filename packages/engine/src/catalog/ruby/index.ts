@@ -1,4 +1,6 @@
 import type { Cataloger } from "../cataloger.js";
+import { gemfileLockCataloger } from "./gemfile-lock.js";
+import { gemspecCataloger } from "./gemspec.js";
 
-/** The ruby catalogers (filled in by the ruby cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** Ruby: installed gem specifications, and Bundler lockfiles. */
+export const catalogers: Cataloger[] = [gemspecCataloger, gemfileLockCataloger];
