@@ -8,5 +8,5 @@ step "install Debian packages" bash ./install.sh
 step "root filesystems (debootstrap)" bash ./rootfs.sh bookworm bullseye
 step "language layers" bash ./layers.sh
 step "images (umoci + skopeo)" bash ./images.sh
-for extra in ./extra-*.sh; do [ -f "$extra" ] && step "$(basename "$extra" .sh)" bash "$extra"; done
+step "registries (docker-registry on loopback)" bash ./registry.sh push
 echo "setup: test data ready in $RAMPART_TESTDATA" >&2

@@ -11,6 +11,8 @@ export { EntryTooLargeError, SourceError } from "./source/entry.js";
 export { openDirectory, openHost } from "./source/directory.js";
 export { openDockerArchive } from "./source/docker-archive.js";
 export { openOciLayout } from "./source/oci-layout.js";
+export { openEngineImage } from "./source/engine/index.js";
+export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
 export type { ImageSource, FilesystemSource, Layer, Source, SourceOptions } from "./source/source.js";
 export { ENGINE_VERSION } from "./version.js";

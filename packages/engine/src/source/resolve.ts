@@ -7,8 +7,10 @@ import { decompressor, detectCompression } from "./decompress.js";
 import { openDirectory, openHost } from "./directory.js";
 import { openDockerArchive } from "./docker-archive.js";
 import { SourceError } from "./entry.js";
+import { openEngineImage } from "./engine/index.js";
 import { openOciLayout } from "./oci-layout.js";
-import type { ImageSource, Source, SourceOptions } from "./source.js";
+import { openRegistryImage } from "./registry/index.js";
+import type { Source, SourceOptions } from "./source.js";
 import { TarBlobStore } from "./blob-store.js";
 
 /** A parsed scan target: what the user typed, sorted into how it will be read. */
@@ -87,11 +89,6 @@ export async function parseTarget(text: string): Promise<Target> {
   return { kind: "registry", reference: text };
 }
 
-export interface RemoteSources {
-  openRegistry?(reference: string, opts: SourceOptions): Promise<ImageSource>;
-  openEngine?(engine: "docker" | "podman", name: string, opts: SourceOptions): Promise<ImageSource>;
-}
-
 /** Decompresses a gzip/zstd image archive ("docker save | gzip") to a temp file so it can be indexed. */
 async function plainArchive(path: string, opts: SourceOptions): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const head = Buffer.alloc(4);
@@ -116,7 +113,7 @@ async function plainArchive(path: string, opts: SourceOptions): Promise<{ path: 
 }
 
 /** Opens a non-SBOM target as a Source. */
-export async function openTarget(target: Exclude<Target, { kind: "sbom" }>, opts: SourceOptions = {}, remote: RemoteSources = {}): Promise<Source> {
+export async function openTarget(target: Exclude<Target, { kind: "sbom" }>, opts: SourceOptions = {}): Promise<Source> {
   switch (target.kind) {
     case "host":
       return openHost(opts);
@@ -144,10 +141,8 @@ export async function openTarget(target: Exclude<Target, { kind: "sbom" }>, opts
       }
     }
     case "registry":
-      if (!remote.openRegistry) throw new SourceError("registry sources are not available in this build");
-      return remote.openRegistry(target.reference, opts);
+      return openRegistryImage(target.reference, opts);
     case "engine":
-      if (!remote.openEngine) throw new SourceError("container engine sources are not available in this build");
-      return remote.openEngine(target.engine, target.name, opts);
+      return openEngineImage(target.engine, target.name, opts);
   }
 }

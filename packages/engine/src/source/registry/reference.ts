@@ -19,7 +19,8 @@ const DOCKER_HUB_API = "registry-1.docker.io";
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::\d+)?$/;
 
 /**
  * Parses "alpine", "alpine:3.19", "ghcr.io/org/app@sha256:…", "127.0.0.1:5000/repo:tag", with or without a
@@ -62,8 +63,10 @@ export function parseReference(input: string): ImageReference {
   }
   if (registry === "index.docker.io" || registry === DOCKER_HUB_API) registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
-  if (!repository || !repository.split("/").every((c) => COMPONENT.test(c)))
-    throw bad(`repository ${JSON.stringify(repository)} must be lowercase path components ([a-z0-9] with . _ - separators)`);
+  if (!repository.split("/").every((c) => COMPONENT.test(c)))
+    throw bad(
+      `repository ${JSON.stringify(repository)} must be lowercase path components ([a-z0-9] with . _ - separators)`,
+    );
   if (!tag && !digest) tag = "latest";
   return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }

@@ -51,13 +51,14 @@ export interface RequestInit {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
+const MAX_SOCKETS = 8;
 
 export class HttpTransport {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   private readonly httpsAgent: https.Agent;
 
   constructor(private readonly opts: TransportOptions) {
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8, rejectUnauthorized: !opts.insecure });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, rejectUnauthorized: !opts.insecure });
   }
 
   async request(url: URL, init: RequestInit = {}): Promise<HttpResponse> {
@@ -69,7 +70,8 @@ export class HttpTransport {
       res.body.resume();
       const location = res.headers.location;
       if (!location) throw new SourceError(`${current.host} answered HTTP ${res.status} without a Location header`);
-      if (hop >= MAX_REDIRECTS) throw new SourceError(`${url.host}: more than ${MAX_REDIRECTS} redirects for ${url.pathname}`);
+      if (hop >= MAX_REDIRECTS)
+        throw new SourceError(`${url.host}: more than ${MAX_REDIRECTS} redirects for ${url.pathname}`);
       const next = new URL(location, current);
       if (next.protocol !== "https:" && next.protocol !== "http:")
         throw new SourceError(`${current.host} redirected to an unsupported URL scheme ${next.protocol}`);
@@ -87,7 +89,7 @@ export class HttpTransport {
     this.httpsAgent.destroy();
   }
 
-  private once(url: URL, method: string, headers: Record<string, string>): Promise<HttpResponse> {
+  private once(url: URL, method: string, headers: Record<string, string>, retries = 0): Promise<HttpResponse> {
     const { timeoutMs, bodyIdleMs } = this.opts;
     return new Promise((resolve, reject) => {
       const secure = url.protocol === "https:";
@@ -106,7 +108,14 @@ export class HttpTransport {
         if (response) response.destroy(err);
         else req.destroy(err);
       });
-      req.on("error", (e) => reject(describeNetworkError(e, url)));
+      req.on("error", (e: Error & { code?: string }) => {
+        // A kept-alive socket the server closed while idle: the request never got an answer, so send it
+        // again (the pattern Node's docs give for request.reusedSocket). Each retry uses up one dead pooled
+        // socket; a failure on a fresh connection is final.
+        const stale = req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE");
+        if (!response && stale && retries < MAX_SOCKETS) resolve(this.once(url, method, headers, retries + 1));
+        else reject(describeNetworkError(e, url));
+      });
       req.end();
     });
   }
@@ -114,24 +123,27 @@ export class HttpTransport {
 
 const TLS_CERT = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
 
-function describeNetworkError(e: Error & { code?: string }, url: URL): SourceError {
+function describeNetworkError(e: Error & { code?: string; reason?: string }, url: URL): SourceError {
   if (e instanceof SourceError) return e;
   const code = e.code ?? "";
+  // OpenSSL errors carry a multi-line message; their `reason` ("wrong version number") is the readable part.
+  const detail = typeof e.reason === "string" && e.reason ? e.reason : (e.message.split("\n")[0] ?? e.message);
   const host = url.host;
-  if (code === "ECONNREFUSED") return new TransportError(`cannot connect to ${host}: connection refused`, "refused", { cause: e });
+  if (code === "ECONNREFUSED")
+    return new TransportError(`cannot connect to ${host}: connection refused`, "refused", { cause: e });
   if (code === "ENOTFOUND" || code === "EAI_AGAIN")
     return new TransportError(`cannot resolve the registry host ${url.hostname}`, "unreachable", { cause: e });
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ETIMEDOUT")
-    return new TransportError(`cannot reach ${host}: ${e.message}`, "unreachable", { cause: e });
+    return new TransportError(`cannot reach ${host}: ${detail}`, "unreachable", { cause: e });
   if (TLS_CERT.test(code))
     return new TransportError(
-      `the TLS certificate of ${host} is not trusted (${e.message}); for a test registry with a self-signed certificate use the insecure option`,
+      `the TLS certificate of ${host} is not trusted (${detail}); for a test registry with a self-signed certificate use the insecure option`,
       "tls-certificate",
       { cause: e },
     );
   if (code === "EPROTO" || code.startsWith("ERR_SSL_"))
-    return new TransportError(`${host} does not speak HTTPS (${e.message})`, "tls-protocol", { cause: e });
-  return new TransportError(`request to ${host} failed: ${e.message}`, "other", { cause: e });
+    return new TransportError(`${host} does not speak HTTPS (${detail})`, "tls-protocol", { cause: e });
+  return new TransportError(`request to ${host} failed: ${detail}`, "other", { cause: e });
 }
 
 /** Reads a whole (small) body, refusing more than `limit` bytes without buffering them. */
