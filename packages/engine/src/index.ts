@@ -5,7 +5,7 @@ export { allCatalogers } from "./catalog/catalogers.js";
 export type { Distro } from "./package/distro.js";
 export type { Location, Package, PackageInput, PackageType } from "./package/package.js";
 export { purlFor } from "./package/purl.js";
-export type { Inventory, InventorySource } from "./sbom/inventory.js";
+export * from "./sbom/index.js";
 export { type CatalogOptions, type CatalogResult, catalogSource, type ScanProgress } from "./scan/scan.js";
 export { EntryTooLargeError, SourceError } from "./source/entry.js";
 export { openDirectory, openHost } from "./source/directory.js";

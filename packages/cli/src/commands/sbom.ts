@@ -1,4 +1,3 @@
-import { readFile, stat } from "node:fs/promises";
 import type { Command } from "commander";
 import {
   type CatalogOptions,
@@ -7,10 +6,9 @@ import {
   LayerCache,
   openTarget,
   parseTarget,
-  SourceError,
   type SourceOptions,
   formatInventory,
-  readSbom,
+  readSbomFile,
   SBOM_FORMATS,
   type SbomFormat,
 } from "@rampart/engine";
@@ -31,16 +29,10 @@ export interface SbomCommandOptions {
   quiet?: boolean;
 }
 
-const SBOM_INPUT_LIMIT = 512 * 1024 * 1024;
-
 /** Catalogs any target into an inventory: the step `sbom` and (later) `scan` share. */
 export async function inventoryOf(targetText: string, o: SbomCommandOptions): Promise<Inventory> {
   const target = await parseTarget(targetText);
-  if (target.kind === "sbom") {
-    const st = await stat(target.path);
-    if (st.size > SBOM_INPUT_LIMIT) throw new SourceError(`${target.path}: ${st.size} bytes is over the ${SBOM_INPUT_LIMIT}-byte SBOM limit`);
-    return readSbom(await readFile(target.path, "utf8"), target.path);
-  }
+  if (target.kind === "sbom") return readSbomFile(target.path);
   const sourceOpts: SourceOptions = {
     ...(o.platform ? { platform: o.platform } : {}),
     ...((o.username ?? process.env.RAMPART_USERNAME) ? { username: o.username ?? process.env.RAMPART_USERNAME } : {}),
