@@ -29,7 +29,11 @@ interface Run {
 
 /** Runs a command under GNU time, returning wall time and peak RSS. */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.slice(-2000)}`);
   const last = r.stderr.trim().split("\n").pop() ?? "";
   const [secs, kb] = last.split(" ").map(Number);
@@ -48,18 +52,24 @@ const layout = need(join(TD, "oci"));
 const rootfs = need(join(TD, "rootfs-bookworm"));
 need(CLI);
 const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8"));
-const top = index.manifests.find((m: { annotations?: Record<string, string> }) => m.annotations?.["org.opencontainers.image.ref.name"] === "debian-bookworm");
+const top = index.manifests.find(
+  (m: { annotations?: Record<string, string> }) =>
+    m.annotations?.["org.opencontainers.image.ref.name"] === "debian-bookworm",
+);
 const blob = (d: string) => join(layout, "blobs", ...d.split(":"));
 const manifest = JSON.parse(readFileSync(blob(top.digest), "utf8"));
 const layerBlobs: string[] = manifest.layers.map((l: { digest: string }) => blob(l.digest));
 
 // 1. the floor: decompress + read every layer
-const floor = best(RUNS, () => timed("sh", ["-c", layerBlobs.map((b) => `gzip -dc '${b}' | tar -xOf - > /dev/null`).join(" && ")]));
+const floor = best(RUNS, () =>
+  timed("sh", ["-c", layerBlobs.map((b) => `gzip -dc '${b}' | tar -xOf - > /dev/null`).join(" && ")]),
+);
 
 // 2. rampart cold (empty cache every run) and warm (cache filled)
 const target = `oci:${layout}:debian-bookworm`;
 const cacheDir = mkdtempSync(join(tmpdir(), "rampart-bench-cache-"));
-const sbom = (extra: string[]) => timed("node", [CLI, "sbom", target, "--format", "json", "--quiet", "--cache-dir", cacheDir, ...extra]);
+const sbom = (extra: string[]) =>
+  timed("node", [CLI, "sbom", target, "--format", "json", "--quiet", "--cache-dir", cacheDir, ...extra]);
 const cold = best(RUNS, () => {
   rmSync(cacheDir, { recursive: true, force: true });
   return sbom([]);
@@ -75,10 +85,16 @@ const tools = join(ROOT, "bench", ".tools");
 const cdxgenBin = join(tools, "node_modules", ".bin", "cdxgen");
 if (!existsSync(cdxgenBin)) {
   mkdirSync(tools, { recursive: true });
-  execFileSync("npm", ["install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error", "@cyclonedx/cdxgen@12"], { stdio: "inherit" });
+  execFileSync(
+    "npm",
+    ["install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error", "@cyclonedx/cdxgen@12"],
+    { stdio: "inherit" },
+  );
 }
 const cdxOut = join(mkdtempSync(join(tmpdir(), "rampart-bench-cdxgen-")), "bom.json");
-const cdx = best(1, () => timed(cdxgenBin, ["-t", "rootfs", "-o", cdxOut, rootfs], { CDXGEN_TEMP_DIR: tmpdir(), FETCH_LICENSE: "false" }));
+const cdx = best(1, () =>
+  timed(cdxgenBin, ["-t", "rootfs", "-o", cdxOut, rootfs], { CDXGEN_TEMP_DIR: tmpdir(), FETCH_LICENSE: "false" }),
+);
 const cdxComponents = JSON.parse(readFileSync(cdxOut, "utf8")).components as Array<{ purl?: string }>;
 const cdxPackages = new Set(cdxComponents.map((c) => c.purl).filter(Boolean)).size;
 
@@ -98,6 +114,12 @@ mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "sbom.json"), `${JSON.stringify(results, null, 2)}\n`);
 const f = (n: number) => n.toFixed(2);
 console.log(`floor (gzip -dc | tar, ${layerBlobs.length} layer): ${f(floor.seconds)} s`);
-console.log(`rampart cold: ${f(cold.seconds)} s = ${f(results.cold.ratioToFloor)}× floor (goal ≤ 1.5), peak RSS ${cold.maxRssMb.toFixed(0)} MB, ${imagePackages} packages`);
-console.log(`rampart warm: ${f(warm.seconds)} s = ${f(results.warm.ratioToFloor)}× floor (goal ≤ 0.1), peak RSS ${warm.maxRssMb.toFixed(0)} MB`);
-console.log(`rootfs dir: rampart ${f(dirRun.seconds)} s, ${dirPackages} packages, ${dirRun.maxRssMb.toFixed(0)} MB; cdxgen ${f(cdx.seconds)} s, ${cdxPackages} distinct purls, ${cdx.maxRssMb.toFixed(0)} MB → ${f(results.rootfs.speedup)}× faster`);
+console.log(
+  `rampart cold: ${f(cold.seconds)} s = ${f(results.cold.ratioToFloor)}× floor (goal ≤ 1.5), peak RSS ${cold.maxRssMb.toFixed(0)} MB, ${imagePackages} packages`,
+);
+console.log(
+  `rampart warm: ${f(warm.seconds)} s = ${f(results.warm.ratioToFloor)}× floor (goal ≤ 0.1), peak RSS ${warm.maxRssMb.toFixed(0)} MB`,
+);
+console.log(
+  `rootfs dir: rampart ${f(dirRun.seconds)} s, ${dirPackages} packages, ${dirRun.maxRssMb.toFixed(0)} MB; cdxgen ${f(cdx.seconds)} s, ${cdxPackages} distinct purls, ${cdx.maxRssMb.toFixed(0)} MB → ${f(results.rootfs.speedup)}× faster`,
+);

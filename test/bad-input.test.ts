@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogSource, openDirectory, SourceError } from "@rampart/engine";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage, packTar, writeDockerArchive, writeOciLayout } from "./fixtures/image-builder.js";
 import { inventoryOf } from "./fixtures/scan.js";
 
@@ -114,7 +114,9 @@ describe("huge and sparse files", () => {
     const started = Date.now();
     const result = await catalogSource(await openDirectory(root), { cache: false });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(result.inventory.warnings.join("\n")).toMatch(/package-lock\.json: 10737418240 bytes is over the .* limit; skipped/);
+    expect(result.inventory.warnings.join("\n")).toMatch(
+      /package-lock\.json: 10737418240 bytes is over the .* limit; skipped/,
+    );
   });
 
   it("a 10 GB sparse file inside a layer (GNU sparse tar) is walked past without being read", async () => {
@@ -124,7 +126,10 @@ describe("huge and sparse files", () => {
     await truncate(join(root, "app", "disk.img"), 10 * 1024 ** 3);
     await writeFile(join(root, "app", "package.json"), JSON.stringify({ name: "after", version: "1.0.0" }));
     await mkdir(join(root, "app", "node_modules", "after"), { recursive: true });
-    await writeFile(join(root, "app", "node_modules", "after", "package.json"), JSON.stringify({ name: "after", version: "1.0.0" }));
+    await writeFile(
+      join(root, "app", "node_modules", "after", "package.json"),
+      JSON.stringify({ name: "after", version: "1.0.0" }),
+    );
     const layerTar = join(dir, "sparse-layer.tar");
     execFileSync("tar", ["--sparse", "--format=gnu", "-C", root, "-cf", layerTar, "."]);
     const img = await buildImage([[]], { gzip: false });
@@ -134,7 +139,10 @@ describe("huge and sparse files", () => {
     const config = JSON.parse(img.config.toString());
     config.rootfs.diff_ids = [diffId];
     const file = join(dir, "sparse-image.tar");
-    await writeDockerArchive(file, { config: Buffer.from(JSON.stringify(config)), layers: [{ tar: layer, blob: layer, diffId, digest: diffId }] });
+    await writeDockerArchive(file, {
+      config: Buffer.from(JSON.stringify(config)),
+      layers: [{ tar: layer, blob: layer, diffId, digest: diffId }],
+    });
     const started = Date.now();
     const inv = await inventoryOf(file);
     expect(Date.now() - started).toBeLessThan(20_000);

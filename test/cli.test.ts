@@ -10,10 +10,16 @@ import { testdata } from "./fixtures/testdata.js";
 const CLI = resolve(import.meta.dirname, "../packages/cli/dist/main.js");
 const run = promisify(execFile);
 
-async function rampart(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function rampart(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   try {
-    const r = await run("node", [CLI, ...args], { env: { ...process.env, CI: "true", ...env }, maxBuffer: 256 * 1024 * 1024 });
+    const r = await run("node", [CLI, ...args], {
+      env: { ...process.env, CI: "true", ...env },
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -54,7 +60,9 @@ describe("rampart sbom", () => {
     expect((await rampart(["sbom", image, "-f", "cyclonedx", "-o", out, "--cache-dir", cacheDir])).code).toBe(0);
     const fromImage = JSON.parse((await rampart(["sbom", image, "-f", "json", "--cache-dir", cacheDir])).stdout);
     const fromSbom = JSON.parse((await rampart(["sbom", out, "-f", "json"])).stdout);
-    expect(fromSbom.packages.map((p: { purl: string }) => p.purl)).toEqual(fromImage.packages.map((p: { purl: string }) => p.purl));
+    expect(fromSbom.packages.map((p: { purl: string }) => p.purl)).toEqual(
+      fromImage.packages.map((p: { purl: string }) => p.purl),
+    );
     expect(fromSbom.distro).toMatchObject({ id: "debian", versionId: "11" });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testdata } from "./fixtures/testdata.js";
 import { inventoryOf, packageList } from "./fixtures/scan.js";
+import { testdata } from "./fixtures/testdata.js";
 
 /** One image, read through every local format, must give one package list. */
 describe("the same image in every archive format", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { testdata } from "./fixtures/testdata.js";
 import { inventoryOf } from "./fixtures/scan.js";
+import { testdata } from "./fixtures/testdata.js";
 
 /** The language packages the test setup plants in the vuln-app image (test/setup/layers.sh). */
 const PLANTED: Array<[type: string, name: string, version: string, path: RegExp]> = [
@@ -40,16 +40,24 @@ describe("language packages planted in the vuln-app image", () => {
     const missing: string[] = [];
     for (const [type, name, version, path] of PLANTED) {
       const hit = inv.packages.find(
-        (p) => p.type === type && (p.namespace ? `${p.namespace}/${p.name}` : p.name).toLowerCase() === name.toLowerCase() && p.version === version,
+        (p) =>
+          p.type === type &&
+          (p.namespace ? `${p.namespace}/${p.name}` : p.name).toLowerCase() === name.toLowerCase() &&
+          p.version === version,
       );
       if (!hit) missing.push(`${type} ${name} ${version}`);
-      else if (!hit.locations.some((l) => path.test(l.path))) missing.push(`${type} ${name} ${version} at ${path} (found at ${hit.locations.map((l) => l.path).join(", ")})`);
+      else if (!hit.locations.some((l) => path.test(l.path)))
+        missing.push(`${type} ${name} ${version} at ${path} (found at ${hit.locations.map((l) => l.path).join(", ")})`);
     }
     expect(missing).toEqual([]);
     // the fat jar's nested jars are reported as members of it
-    const nested = inv.packages.find((p) => p.name === "commons-text" && p.locations.some((l) => l.member?.some((m) => m.includes("BOOT-INF/lib"))));
+    const nested = inv.packages.find(
+      (p) => p.name === "commons-text" && p.locations.some((l) => l.member?.some((m) => m.includes("BOOT-INF/lib"))),
+    );
     expect(nested).toBeDefined();
     // direnv's module dependencies come from the pre-1.18 buildinfo format
-    expect(inv.packages.filter((p) => p.type === "golang" && p.locations.some((l) => l.path.endsWith("/direnv"))).length).toBeGreaterThan(3);
+    expect(
+      inv.packages.filter((p) => p.type === "golang" && p.locations.some((l) => l.path.endsWith("/direnv"))).length,
+    ).toBeGreaterThan(3);
   });
 });

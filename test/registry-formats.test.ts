@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { testdata } from "./fixtures/testdata.js";
 import { inventoryOf, packageList } from "./fixtures/scan.js";
+import { testdata } from "./fixtures/testdata.js";
 
 /**
  * The same image pulled from a real registry on loopback (Debian's docker-registry, started for the test run
@@ -15,9 +15,17 @@ describe("an image pulled from a registry", () => {
     const open = await inventoryOf("registry://127.0.0.1:5000/rampart/debian:bookworm", { insecure: true });
     expect(packageList(open)).toEqual(archive);
     expect(open.source.transport).toBe("registry");
-    const basic = await inventoryOf("127.0.0.1:5001/rampart/debian:bookworm", { insecure: true, username: "rampart", password });
+    const basic = await inventoryOf("127.0.0.1:5001/rampart/debian:bookworm", {
+      insecure: true,
+      username: "rampart",
+      password,
+    });
     expect(packageList(basic)).toEqual(archive);
-    const token = await inventoryOf("registry://127.0.0.1:5002/rampart/debian:bookworm", { insecure: true, username: "rampart", password });
+    const token = await inventoryOf("registry://127.0.0.1:5002/rampart/debian:bookworm", {
+      insecure: true,
+      username: "rampart",
+      password,
+    });
     expect(packageList(token)).toEqual(archive);
   });
 
@@ -29,9 +37,15 @@ describe("an image pulled from a registry", () => {
   });
 
   it("refuses without credentials and with a wrong password, clearly", async () => {
-    await expect(inventoryOf("registry://127.0.0.1:5001/rampart/debian:bookworm", { insecure: true })).rejects.toThrow(/auth/i);
+    await expect(inventoryOf("registry://127.0.0.1:5001/rampart/debian:bookworm", { insecure: true })).rejects.toThrow(
+      /auth/i,
+    );
     await expect(
-      inventoryOf("registry://127.0.0.1:5002/rampart/debian:bookworm", { insecure: true, username: "rampart", password: "wrong" }),
+      inventoryOf("registry://127.0.0.1:5002/rampart/debian:bookworm", {
+        insecure: true,
+        username: "rampart",
+        password: "wrong",
+      }),
     ).rejects.toThrow(/auth|denied|401/i);
   });
 });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage, dpkgStatus, writeDockerArchive, writeOciLayout } from "./fixtures/image-builder.js";
 import { inventoryOf, packageList } from "./fixtures/scan.js";
 
-const OS_RELEASE = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
+const OS_RELEASE =
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
 const SITE = "usr/local/lib/python3.11/site-packages";
 const metadata = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`;
 const pkgJson = (name: string, version: string) => JSON.stringify({ name, version });
@@ -17,7 +18,13 @@ beforeAll(async () => {
     [
       { path: "usr/lib/os-release", content: OS_RELEASE },
       { path: "etc/os-release", symlink: "../usr/lib/os-release" },
-      { path: "var/lib/dpkg/status", content: dpkgStatus([{ name: "libkeep1", version: "1.0-1" }, { name: "libgone1", version: "2.0-1", source: "gone" }]) },
+      {
+        path: "var/lib/dpkg/status",
+        content: dpkgStatus([
+          { name: "libkeep1", version: "1.0-1" },
+          { name: "libgone1", version: "2.0-1", source: "gone" },
+        ]),
+      },
       { path: `${SITE}/keep-1.0.dist-info/METADATA`, content: metadata("keep", "1.0") },
       { path: `${SITE}/gone-1.0.dist-info/METADATA`, content: metadata("gone", "1.0") },
       { path: "app/node_modules/old/package.json", content: pkgJson("old", "1.0.0") },
@@ -49,6 +56,8 @@ describe("layers", () => {
   });
 
   it("the OCI layout of the same image gives the same list", async () => {
-    expect(packageList(await inventoryOf(`oci:${join(dir, "layout")}:1.0`))).toEqual(packageList(await inventoryOf(join(dir, "image.tar"))));
+    expect(packageList(await inventoryOf(`oci:${join(dir, "layout")}:1.0`))).toEqual(
+      packageList(await inventoryOf(join(dir, "image.tar"))),
+    );
   });
 });

@@ -23,7 +23,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`rampart: error: ${message}\n`);
-    if (process.env.RAMPART_DEBUG && e instanceof Error && !(e instanceof SourceError)) process.stderr.write(`${e.stack}\n`);
+    if (process.env.RAMPART_DEBUG && e instanceof Error && !(e instanceof SourceError))
+      process.stderr.write(`${e.stack}\n`);
     return 1;
   }
 }

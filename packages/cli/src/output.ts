@@ -1,5 +1,5 @@
 import { rename, rm, writeFile } from "node:fs/promises";
-import { dirname, basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /**
  * Writes a report to FILE atomically (temp file in the same directory, then rename), so an interrupted run

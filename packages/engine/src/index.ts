@@ -1,18 +1,18 @@
 // Public API of the engine: what the CLI, console and sensor use.
-export { LayerCache, defaultCacheDir } from "./cache/layer-cache.js";
-export type { Cataloger, CatalogContext, CatalogFile, FileSelector } from "./catalog/cataloger.js";
+export { defaultCacheDir, LayerCache } from "./cache/layer-cache.js";
+export type { CatalogContext, Cataloger, CatalogFile, FileSelector } from "./catalog/cataloger.js";
 export { allCatalogers } from "./catalog/catalogers.js";
 export type { Distro } from "./package/distro.js";
 export type { Location, Package, PackageInput, PackageType } from "./package/package.js";
 export { purlFor } from "./package/purl.js";
 export * from "./sbom/index.js";
 export { type CatalogOptions, type CatalogResult, catalogSource, type ScanProgress } from "./scan/scan.js";
-export { EntryTooLargeError, SourceError } from "./source/entry.js";
 export { openDirectory, openHost } from "./source/directory.js";
 export { openDockerArchive } from "./source/docker-archive.js";
-export { openOciLayout } from "./source/oci-layout.js";
 export { openEngineImage } from "./source/engine/index.js";
+export { EntryTooLargeError, SourceError } from "./source/entry.js";
+export { openOciLayout } from "./source/oci-layout.js";
 export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
-export type { ImageSource, FilesystemSource, Layer, Source, SourceOptions } from "./source/source.js";
+export type { FilesystemSource, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
 export { ENGINE_VERSION } from "./version.js";

@@ -1,20 +1,20 @@
-import type { Command } from "commander";
 import {
   type CatalogOptions,
   catalogSource,
+  formatInventory,
   type Inventory,
   LayerCache,
   openTarget,
   parseTarget,
-  type SourceOptions,
-  formatInventory,
   readSbomFile,
   SBOM_FORMATS,
   type SbomFormat,
+  type SourceOptions,
 } from "@rampart/engine";
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
 import { writeOutput } from "../output.js";
 import { ProgressBar } from "../progress.js";
-import { UsageError } from "../errors.js";
 
 export interface SbomCommandOptions {
   format: string;
@@ -58,7 +58,10 @@ export function registerSbom(program: Command): void {
   program
     .command("sbom")
     .description("Catalog the packages of an image, directory or host and write an SBOM")
-    .argument("<target>", "image archive, OCI layout, registry://REF or REF, docker://NAME, podman://NAME, a directory, `host`, or an SBOM file")
+    .argument(
+      "<target>",
+      "image archive, OCI layout, registry://REF or REF, docker://NAME, podman://NAME, a directory, `host`, or an SBOM file",
+    )
     .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
     .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
     .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default: this machine's)")
@@ -70,7 +73,8 @@ export function registerSbom(program: Command): void {
     .option("--cache-dir <dir>", "layer cache directory (default ~/.cache/rampart/layers)")
     .option("-q, --quiet", "no progress output")
     .action(async (targetText: string, o: SbomCommandOptions) => {
-      if (!SBOM_FORMATS.includes(o.format as SbomFormat)) throw new UsageError(`unknown format ${o.format}; use one of ${SBOM_FORMATS.join(", ")}`);
+      if (!SBOM_FORMATS.includes(o.format as SbomFormat))
+        throw new UsageError(`unknown format ${o.format}; use one of ${SBOM_FORMATS.join(", ")}`);
       const inv = await inventoryOf(targetText, o);
       for (const w of inv.warnings) if (!o.quiet) process.stderr.write(`warning: ${w}\n`);
       await writeOutput(formatInventory(inv, o.format as SbomFormat), o.output);

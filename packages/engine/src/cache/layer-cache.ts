@@ -10,7 +10,9 @@ import type { LayerResult } from "../catalog/layer-result.js";
 export const CATALOG_CACHE_VERSION = "1";
 
 export function defaultCacheDir(): string {
-  const base = process.env.RAMPART_CACHE_DIR ?? (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "rampart") : join(homedir(), ".cache", "rampart"));
+  const base =
+    process.env.RAMPART_CACHE_DIR ??
+    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "rampart") : join(homedir(), ".cache", "rampart"));
   return join(base, "layers");
 }
 

@@ -1,5 +1,5 @@
 import { EntryTooLargeError, type FileEntry } from "../source/entry.js";
-import type { Cataloger, CatalogContext } from "./cataloger.js";
+import type { CatalogContext, Cataloger } from "./cataloger.js";
 import { type CatalogedPackage, emptyLayerResult, type LayerResult } from "./layer-result.js";
 import { OS_FILES } from "./os/detect.js";
 import { SelectorIndex } from "./selectors.js";

@@ -1,5 +1,5 @@
-import type { Cataloger } from "./cataloger.js";
 import { catalogers as apk } from "./apk/index.js";
+import type { Cataloger } from "./cataloger.js";
 import { catalogers as dotnet } from "./dotnet/index.js";
 import { catalogers as dpkg } from "./dpkg/index.js";
 import { catalogers as golang } from "./golang/index.js";

@@ -24,5 +24,13 @@ export interface LayerResult {
 }
 
 export function emptyLayerResult(): LayerResult {
-  return { packages: {}, files: {}, symlinks: {}, whiteouts: [], opaques: [], warnings: [], stats: { files: 0, bytes: 0, selected: 0 } };
+  return {
+    packages: {},
+    files: {},
+    symlinks: {},
+    whiteouts: [],
+    opaques: [],
+    warnings: [],
+    stats: { files: 0, bytes: 0, selected: 0 },
+  };
 }

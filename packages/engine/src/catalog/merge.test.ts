@@ -24,7 +24,11 @@ describe("applyLayers", () => {
           "/c/z/METADATA": [pkg("z", "1", "/c/z/METADATA", "L1")],
         },
       }),
-      layer({ whiteouts: ["/a/x"], opaques: ["/b"], packages: { "/b/w/METADATA": [pkg("w", "1", "/b/w/METADATA", "L2")] } }),
+      layer({
+        whiteouts: ["/a/x"],
+        opaques: ["/b"],
+        packages: { "/b/w/METADATA": [pkg("w", "1", "/b/w/METADATA", "L2")] },
+      }),
     ]);
     expect([...view.packages.keys()].sort()).toEqual(["/b/w/METADATA", "/c/z/METADATA"]);
   });
@@ -34,7 +38,10 @@ describe("applyLayers", () => {
       layer({ packages: { "/var/lib/dpkg/status": [pkg("libc6", "2.36", "/var/lib/dpkg/status", "L1")] } }),
       layer({
         packages: {
-          "/var/lib/dpkg/status": [pkg("libc6", "2.36", "/var/lib/dpkg/status", "L2"), pkg("curl", "7.88", "/var/lib/dpkg/status", "L2")],
+          "/var/lib/dpkg/status": [
+            pkg("libc6", "2.36", "/var/lib/dpkg/status", "L2"),
+            pkg("curl", "7.88", "/var/lib/dpkg/status", "L2"),
+          ],
         },
       }),
     ]);
@@ -47,7 +54,10 @@ describe("applyLayers", () => {
 
   it("reads files through symlinks, in the file and in its directories", () => {
     const view = applyLayers([
-      layer({ files: { "/usr/lib/os-release": "ID=debian\n" }, symlinks: { "/etc/os-release": "../usr/lib/os-release", "/lib": "usr/lib" } }),
+      layer({
+        files: { "/usr/lib/os-release": "ID=debian\n" },
+        symlinks: { "/etc/os-release": "../usr/lib/os-release", "/lib": "usr/lib" },
+      }),
     ]);
     expect(readMerged(view, "/etc/os-release")).toBe("ID=debian\n");
     expect(readMerged(view, "/lib/os-release")).toBe("ID=debian\n");
@@ -57,7 +67,15 @@ describe("applyLayers", () => {
 describe("resolvePath", () => {
   it("never leaves the root and gives up on loops", () => {
     expect(resolvePath("/etc/x", new Map([["/etc/x", "../../../../../outside"]]))).toBe("/outside");
-    expect(resolvePath("/a", new Map([["/a", "/b"], ["/b", "/a"]]))).toBeUndefined();
+    expect(
+      resolvePath(
+        "/a",
+        new Map([
+          ["/a", "/b"],
+          ["/b", "/a"],
+        ]),
+      ),
+    ).toBeUndefined();
     expect(resolvePath("/a/f", new Map([["/a", "a/b"]]))).toBeUndefined();
     expect(resolvePath("/a/f", new Map([["/a", "."]]))).toBe("/f");
   });

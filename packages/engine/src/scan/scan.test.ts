@@ -15,7 +15,15 @@ beforeAll(async () => {
   archive = join(dir, "img.tar");
   const img = await buildImage([
     [{ path: "var/lib/dpkg/status", content: dpkgStatus([{ name: "base", version: "1" }]) }],
-    [{ path: "var/lib/dpkg/status", content: dpkgStatus([{ name: "base", version: "1" }, { name: "extra", version: "2" }]) }],
+    [
+      {
+        path: "var/lib/dpkg/status",
+        content: dpkgStatus([
+          { name: "base", version: "1" },
+          { name: "extra", version: "2" },
+        ]),
+      },
+    ],
   ]);
   await writeDockerArchive(archive, img);
 });
@@ -44,10 +52,11 @@ describe("catalogSource with the layer cache", () => {
     const warm = await catalogSource(b.img, { cache });
     expect(b.opens).toEqual([0, 0]);
     expect(warm.inventory.packages).toEqual(cold.inventory.packages);
-    expect(cold.inventory.packages.map((p) => `${p.name} ${p.locations[0]?.layer === a.img.layers[0]?.diffId ? "L0" : "L1"}`)).toEqual([
-      "base L0",
-      "extra L1",
-    ]);
+    expect(
+      cold.inventory.packages.map(
+        (p) => `${p.name} ${p.locations[0]?.layer === a.img.layers[0]?.diffId ? "L0" : "L1"}`,
+      ),
+    ).toEqual(["base L0", "extra L1"]);
   });
 
   it("without a cache reads layers every time", async () => {

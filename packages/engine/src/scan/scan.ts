@@ -32,7 +32,12 @@ export interface CatalogOptions {
 }
 
 /** Reads one layer once, counting stored bytes for progress. */
-async function catalogLayer(layer: Layer, index: SelectorIndex, opts: CatalogOptions, tick: (n: number) => void): Promise<LayerResult> {
+async function catalogLayer(
+  layer: Layer,
+  index: SelectorIndex,
+  opts: CatalogOptions,
+  tick: (n: number) => void,
+): Promise<LayerResult> {
   const raw = await layer.open();
   const counted = new PassThrough({ highWaterMark: 1024 * 1024 });
   raw.on("data", (c: Buffer) => tick(c.length));
@@ -91,7 +96,12 @@ function describe(source: Source): InventorySource {
     tags: source.tags,
     ...(source.config.architecture ? { architecture: source.config.architecture } : {}),
     ...(source.config.os ? { os: source.config.os } : {}),
-    layers: history.map((l) => ({ diffId: l.diffId, digest: l.digest, ...(l.size !== undefined ? { size: l.size } : {}), ...(l.createdBy ? { createdBy: l.createdBy } : {}) })),
+    layers: history.map((l) => ({
+      diffId: l.diffId,
+      digest: l.digest,
+      ...(l.size !== undefined ? { size: l.size } : {}),
+      ...(l.createdBy ? { createdBy: l.createdBy } : {}),
+    })),
   };
 }
 
@@ -113,9 +123,16 @@ export async function catalogSource(source: Source, opts: CatalogOptions = {}): 
   } else {
     const warnings: string[] = [];
     let done = 0;
-    const r = await catalogEntries(source.entries((m) => warnings.push(m)), index, {
-      onProgress: (n) => opts.progress?.onBytes?.((done += n), undefined),
-    });
+    const r = await catalogEntries(
+      source.entries((m) => warnings.push(m)),
+      index,
+      {
+        onProgress: (n) => {
+          done += n;
+          opts.progress?.onBytes?.(done, undefined);
+        },
+      },
+    );
     r.warnings.unshift(...warnings);
     layers = [r];
   }

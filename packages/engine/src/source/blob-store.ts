@@ -37,7 +37,8 @@ export function blobPath(digest: string): string {
 
 function clean(store: string, name: string): string {
   const n = normalizeInRoot(name);
-  if (n === undefined || n === "/") throw new SourceError(`${store}: member name ${JSON.stringify(name)} leaves the archive`);
+  if (n === undefined || n === "/")
+    throw new SourceError(`${store}: member name ${JSON.stringify(name)} leaves the archive`);
   return n.slice(1);
 }
 
@@ -74,13 +75,18 @@ export class TarBlobStore implements BlobStore {
     if (m.size > limit) throw new SourceError(`${this.path}: ${name} is ${m.size} bytes, over the ${limit}-byte limit`);
     if (m.size === 0) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
-    for await (const c of createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1 })) chunks.push(c as Buffer);
+    for await (const c of createReadStream(this.path, { start: m.offset, end: m.offset + m.size - 1 }))
+      chunks.push(c as Buffer);
     return Buffer.concat(chunks);
   }
 
   open(name: string): Readable {
     const m = this.member(name);
-    return createReadStream(this.path, { start: m.offset, end: m.offset + Math.max(m.size, 1) - 1, highWaterMark: 1024 * 1024 });
+    return createReadStream(this.path, {
+      start: m.offset,
+      end: m.offset + Math.max(m.size, 1) - 1,
+      highWaterMark: 1024 * 1024,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import * as zlib from "node:zlib";
 import { Decompress as ZstdDecompress } from "fzstd";
 

@@ -58,7 +58,7 @@ async function* walk(root: string, excludes: readonly string[], warn: (m: string
   while (stack.length > 0) {
     const dir = stack.pop() as string;
     const absDir = dir === "/" ? root : join(root, dir);
-    let dirents: Dirent[] = [];
+    const dirents: Dirent[] = [];
     try {
       const handle = await opendir(absDir, { bufferSize: 256 });
       for await (const d of handle) dirents.push(d);
@@ -83,7 +83,15 @@ async function* walk(root: string, excludes: readonly string[], warn: (m: string
         } catch {
           continue;
         }
-        yield { path, kind: "symlink", size: 0, mode: 0o777, linkTarget: target, peek: noContent(path), read: noContent(path) };
+        yield {
+          path,
+          kind: "symlink",
+          size: 0,
+          mode: 0o777,
+          linkTarget: target,
+          peek: noContent(path),
+          read: noContent(path),
+        };
         continue;
       }
       if (!d.isFile()) continue;
@@ -114,7 +122,10 @@ const noContent = (path: string) => async (): Promise<Buffer> => {
 };
 
 /** A directory or unpacked root filesystem as a scan source. */
-export async function openDirectory(path: string, opts: SourceOptions & { name?: string; transport?: "directory" | "host" } = {}): Promise<FilesystemSource> {
+export async function openDirectory(
+  path: string,
+  opts: SourceOptions & { name?: string; transport?: "directory" | "host" } = {},
+): Promise<FilesystemSource> {
   const st = await stat(path).catch(() => undefined);
   if (!st?.isDirectory()) throw new SourceError(`${path}: not a directory`);
   const root = await realpath(path);

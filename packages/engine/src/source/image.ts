@@ -1,6 +1,6 @@
-import { SourceError } from "./entry.js";
 import type { BlobStore } from "./blob-store.js";
 import { sha256 } from "./blob-store.js";
+import { SourceError } from "./entry.js";
 import type { ImageConfig, ImageSource, Layer } from "./source.js";
 
 const CONFIG_LIMIT = 16 * 1024 * 1024;
@@ -49,16 +49,21 @@ export async function imageFromStore(args: {
   const configBytes = await store.readBytes(args.configName, CONFIG_LIMIT);
   const configDigest = sha256(configBytes);
   if (args.configDigest && args.configDigest !== configDigest)
-    throw new SourceError(`${store.label}: config blob digest ${configDigest} does not match the manifest's ${args.configDigest}`);
+    throw new SourceError(
+      `${store.label}: config blob digest ${configDigest} does not match the manifest's ${args.configDigest}`,
+    );
   const config = parseConfig(store.label, configBytes);
   const diffIds = config.rootfs?.diff_ids ?? [];
   if (diffIds.length !== args.layers.length)
-    throw new SourceError(`${store.label}: manifest lists ${args.layers.length} layers but the config has ${diffIds.length} diff_ids`);
+    throw new SourceError(
+      `${store.label}: manifest lists ${args.layers.length} layers but the config has ${diffIds.length} diff_ids`,
+    );
   const history = layerHistory(config);
   const layers: Layer[] = [];
   for (const [i, l] of args.layers.entries()) {
     const size = await store.size(l.name);
-    if (size === undefined) throw new SourceError(`${store.label}: manifest names layer ${l.name}, which is missing from the image`);
+    if (size === undefined)
+      throw new SourceError(`${store.label}: manifest names layer ${l.name}, which is missing from the image`);
     const diffId = diffIds[i] as string;
     const createdBy = history[i];
     layers.push({

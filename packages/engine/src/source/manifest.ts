@@ -31,7 +31,9 @@ export const MEDIA = {
 } as const;
 
 export const isIndex = (doc: { mediaType?: string; manifests?: unknown }): boolean =>
-  doc.mediaType === MEDIA.ociIndex || doc.mediaType === MEDIA.dockerList || (doc.mediaType === undefined && Array.isArray(doc.manifests));
+  doc.mediaType === MEDIA.ociIndex ||
+  doc.mediaType === MEDIA.dockerList ||
+  (doc.mediaType === undefined && Array.isArray(doc.manifests));
 
 /** Picks the manifest for `wanted` from an index; attestation manifests (platform unknown/unknown) never match. */
 export function selectPlatform(index: ImageIndex, wanted: Platform, label: string): Descriptor {
@@ -40,7 +42,9 @@ export function selectPlatform(index: ImageIndex, wanted: Platform, label: strin
   const offered = index.manifests
     .map((m) => (m.platform ? formatPlatform(m.platform as Platform) : undefined))
     .filter((p): p is string => !!p && p !== "unknown/unknown");
-  throw new SourceError(`${label}: no image for platform ${formatPlatform(wanted)}; available: ${offered.join(", ") || "none"}`);
+  throw new SourceError(
+    `${label}: no image for platform ${formatPlatform(wanted)}; available: ${offered.join(", ") || "none"}`,
+  );
 }
 
 export function checkManifest(doc: unknown, label: string): ImageManifest {

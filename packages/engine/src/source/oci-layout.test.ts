@@ -24,8 +24,17 @@ beforeAll(async () => {
   // put amd's blobs next to arm's
   const aIndex = JSON.parse(await readFile(join(dir, "a", "index.json"), "utf8"));
   const bIndex = JSON.parse(await readFile(join(dir, "index.json"), "utf8"));
-  for (const d of [aIndex.manifests[0].digest, ...JSON.parse(await readFile(join(dir, "a", "blobs", "sha256", aIndex.manifests[0].digest.slice(7)), "utf8")).layers.map((l: { digest: string }) => l.digest), amd64Config]) {
-    await writeFile(join(dir, "blobs", "sha256", d.slice(7)), await readFile(join(dir, "a", "blobs", "sha256", d.slice(7))));
+  for (const d of [
+    aIndex.manifests[0].digest,
+    ...JSON.parse(
+      await readFile(join(dir, "a", "blobs", "sha256", aIndex.manifests[0].digest.slice(7)), "utf8"),
+    ).layers.map((l: { digest: string }) => l.digest),
+    amd64Config,
+  ]) {
+    await writeFile(
+      join(dir, "blobs", "sha256", d.slice(7)),
+      await readFile(join(dir, "a", "blobs", "sha256", d.slice(7))),
+    );
   }
   const index = Buffer.from(
     JSON.stringify({
@@ -33,8 +42,17 @@ beforeAll(async () => {
       mediaType: "application/vnd.oci.image.index.v1+json",
       manifests: [
         { ...aIndex.manifests[0], annotations: undefined, platform: { os: "linux", architecture: "amd64" } },
-        { ...bIndex.manifests[0], annotations: undefined, platform: { os: "linux", architecture: "arm64", variant: "v8" } },
-        { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: bIndex.manifests[0].digest, size: 1, platform: { os: "unknown", architecture: "unknown" } },
+        {
+          ...bIndex.manifests[0],
+          annotations: undefined,
+          platform: { os: "linux", architecture: "arm64", variant: "v8" },
+        },
+        {
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          digest: bIndex.manifests[0].digest,
+          size: 1,
+          platform: { os: "unknown", architecture: "unknown" },
+        },
       ],
     }),
   );
@@ -43,7 +61,14 @@ beforeAll(async () => {
     join(dir, "index.json"),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [{ mediaType: "application/vnd.oci.image.index.v1+json", digest: sha(index), size: index.length, annotations: { "org.opencontainers.image.ref.name": "multi" } }],
+      manifests: [
+        {
+          mediaType: "application/vnd.oci.image.index.v1+json",
+          digest: sha(index),
+          size: index.length,
+          annotations: { "org.opencontainers.image.ref.name": "multi" },
+        },
+      ],
     }),
   );
 });

@@ -17,11 +17,16 @@ function pickTop(index: ImageIndex, ref: string | undefined, label: string): Des
   if (all.length === 0) throw new SourceError(`${label}: index.json lists no images`);
   if (ref) {
     const hit = all.find((d) => refOf(d) === ref || refOf(d)?.endsWith(`:${ref}`) || d.digest === ref);
-    if (!hit) throw new SourceError(`${label}: no image named ${ref}; the layout has ${all.map(refOf).filter(Boolean).join(", ") || "only unnamed images"}`);
+    if (!hit)
+      throw new SourceError(
+        `${label}: no image named ${ref}; the layout has ${all.map(refOf).filter(Boolean).join(", ") || "only unnamed images"}`,
+      );
     return hit;
   }
   if (all.length > 1 && new Set(all.map(refOf)).size > 1)
-    throw new SourceError(`${label}: holds ${all.length} images; name one with ${label}:<tag> (${all.map(refOf).filter(Boolean).join(", ")})`);
+    throw new SourceError(
+      `${label}: holds ${all.length} images; name one with ${label}:<tag> (${all.map(refOf).filter(Boolean).join(", ")})`,
+    );
   return all[0] as Descriptor;
 }
 
@@ -41,10 +46,14 @@ async function readBlobJson(store: BlobStore, d: Descriptor): Promise<{ doc: unk
  * An OCI image layout, as a directory or as a tar (oci-archive). `ref` is the tag in index.json
  * (org.opencontainers.image.ref.name); multi-platform indexes resolve with opts.platform (default: host).
  */
-export async function openOciLayout(path: string, opts: SourceOptions & { ref?: string; name?: string } = {}): Promise<ImageSource> {
+export async function openOciLayout(
+  path: string,
+  opts: SourceOptions & { ref?: string; name?: string } = {},
+): Promise<ImageSource> {
   const isDir = (await stat(path).catch(() => undefined))?.isDirectory();
   const store: BlobStore = isDir ? new DirBlobStore(path) : await TarBlobStore.open(path);
-  if ((await store.size("oci-layout")) === undefined) throw new SourceError(`${path}: not an OCI image layout (no oci-layout file)`);
+  if ((await store.size("oci-layout")) === undefined)
+    throw new SourceError(`${path}: not an OCI image layout (no oci-layout file)`);
   const index = await readJson<ImageIndex>(store, "index.json");
   let desc = pickTop(index, opts.ref, path);
   const wanted = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
@@ -64,6 +73,10 @@ export async function openOciLayout(path: string, opts: SourceOptions & { ref?: 
     manifestDigest: digest,
     configName: blobPath(manifest.config.digest),
     configDigest: manifest.config.digest,
-    layers: manifest.layers.map((l) => ({ name: blobPath(l.digest), digest: l.digest, ...(l.mediaType ? { mediaType: l.mediaType } : {}) })),
+    layers: manifest.layers.map((l) => ({
+      name: blobPath(l.digest),
+      digest: l.digest,
+      ...(l.mediaType ? { mediaType: l.mediaType } : {}),
+    })),
   });
 }

@@ -3,15 +3,15 @@ import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { TarBlobStore } from "./blob-store.js";
 import { decompressor, detectCompression } from "./decompress.js";
 import { openDirectory, openHost } from "./directory.js";
 import { openDockerArchive } from "./docker-archive.js";
-import { SourceError } from "./entry.js";
 import { openEngineImage } from "./engine/index.js";
+import { SourceError } from "./entry.js";
 import { openOciLayout } from "./oci-layout.js";
 import { openRegistryImage } from "./registry/index.js";
 import type { Source, SourceOptions } from "./source.js";
-import { TarBlobStore } from "./blob-store.js";
 
 /** A parsed scan target: what the user typed, sorted into how it will be read. */
 export type Target =
@@ -90,7 +90,10 @@ export async function parseTarget(text: string): Promise<Target> {
 }
 
 /** Decompresses a gzip/zstd image archive ("docker save | gzip") to a temp file so it can be indexed. */
-async function plainArchive(path: string, opts: SourceOptions): Promise<{ path: string; cleanup: () => Promise<void> }> {
+async function plainArchive(
+  path: string,
+  opts: SourceOptions,
+): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const head = Buffer.alloc(4);
   const fh = await open(path, "r");
   try {
@@ -132,9 +135,16 @@ export async function openTarget(target: Exclude<Target, { kind: "sbom" }>, opts
           : store.has("oci-layout")
             ? await openOciLayout(plain.path, { ...opts, name: target.path })
             : undefined;
-        if (!img) throw new SourceError(`${target.path}: a tar, but not an image archive (no manifest.json or oci-layout)`);
+        if (!img)
+          throw new SourceError(`${target.path}: a tar, but not an image archive (no manifest.json or oci-layout)`);
         const close = img.close;
-        return { ...img, close: async () => { await close(); await plain.cleanup(); } };
+        return {
+          ...img,
+          close: async () => {
+            await close();
+            await plain.cleanup();
+          },
+        };
       } catch (e) {
         await plain.cleanup();
         throw e;

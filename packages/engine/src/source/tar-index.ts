@@ -17,7 +17,10 @@ function octal(buf: Buffer, start: number, len: number): number {
     for (let i = start + 1; i < start + len; i++) n = n * 256 + (buf[i] as number);
     return n;
   }
-  const text = buf.toString("latin1", start, start + len).replace(/\0.*$/s, "").trim();
+  const text = buf
+    .toString("latin1", start, start + len)
+    .replace(/\0.*$/s, "")
+    .trim();
   return text ? Number.parseInt(text, 8) : 0;
 }
 
@@ -69,13 +72,15 @@ export async function indexTar(path: string): Promise<Map<string, TarMember>> {
       const checksum = octal(header, 148, 8);
       let sum = 8 * 0x20;
       for (let i = 0; i < BLOCK; i++) if (i < 148 || i >= 156) sum += header[i] as number;
-      if (checksum !== sum) throw new SourceError(`${path}: not a tar archive, or corrupt at byte ${pos} (bad header checksum)`);
+      if (checksum !== sum)
+        throw new SourceError(`${path}: not a tar archive, or corrupt at byte ${pos} (bad header checksum)`);
       const type = String.fromCharCode(header[156] as number) || "0";
       let size = octal(header, 124, 12);
       if (pax?.has("size")) size = Number(pax.get("size"));
       const dataStart = pos + BLOCK;
       const next = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-      if (dataStart + size > fileSize) throw new SourceError(`${path}: truncated tar (member at byte ${pos} runs past the end)`);
+      if (dataStart + size > fileSize)
+        throw new SourceError(`${path}: truncated tar (member at byte ${pos} runs past the end)`);
       if (type === "x" || type === "L") {
         const data = Buffer.alloc(size);
         await fh.read(data, 0, size, dataStart);
@@ -85,7 +90,8 @@ export async function indexTar(path: string): Promise<Map<string, TarMember>> {
         continue;
       }
       const prefix = header.toString("latin1", 257, 262) === "ustar" ? cstring(header, 345, 155) : "";
-      const rawName = pax?.get("path") ?? longName ?? (prefix ? `${prefix}/${cstring(header, 0, 100)}` : cstring(header, 0, 100));
+      const rawName =
+        pax?.get("path") ?? longName ?? (prefix ? `${prefix}/${cstring(header, 0, 100)}` : cstring(header, 0, 100));
       longName = undefined;
       pax = undefined;
       if (type === "0" || type === "\0" || type === "7") {

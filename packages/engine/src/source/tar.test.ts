@@ -8,8 +8,17 @@ import { walkTar } from "./tar.js";
 async function collect(buf: Buffer, expectDiffId?: string) {
   const warnings: string[] = [];
   const entries: Array<Pick<FileEntry, "path" | "kind" | "linkTarget"> & { text?: string }> = [];
-  for await (const e of walkTar(Readable.from([buf]), { label: "test layer", warn: (m) => warnings.push(m), ...(expectDiffId ? { expectDiffId } : {}) })) {
-    entries.push({ path: e.path, kind: e.kind, ...(e.linkTarget ? { linkTarget: e.linkTarget } : {}), ...(e.kind === "file" ? { text: (await e.read(1 << 20)).toString().slice(0, 20) } : {}) });
+  for await (const e of walkTar(Readable.from([buf]), {
+    label: "test layer",
+    warn: (m) => warnings.push(m),
+    ...(expectDiffId ? { expectDiffId } : {}),
+  })) {
+    entries.push({
+      path: e.path,
+      kind: e.kind,
+      ...(e.linkTarget ? { linkTarget: e.linkTarget } : {}),
+      ...(e.kind === "file" ? { text: (await e.read(1 << 20)).toString().slice(0, 20) } : {}),
+    });
   }
   return { entries, warnings };
 }
@@ -50,14 +59,18 @@ describe("walkTar", () => {
 
   it("keeps absolute symlink targets as written (resolved later, inside the root)", async () => {
     const t = await packTar([{ path: "etc/os-release", symlink: "/../../usr/lib/os-release" }]);
-    expect((await collect(t)).entries).toEqual([{ path: "/etc/os-release", kind: "symlink", linkTarget: "/../../usr/lib/os-release" }]);
+    expect((await collect(t)).entries).toEqual([
+      { path: "/etc/os-release", kind: "symlink", linkTarget: "/../../usr/lib/os-release" },
+    ]);
   });
 
   it("fails clearly on a truncated tar and a truncated gzip", async () => {
     const t = await packTar([{ path: "big", content: Buffer.alloc(10_000, 1) }]);
     await expect(collect(t.subarray(0, 3000))).rejects.toThrow(/test layer: cannot read tar/);
     const gz = gzipSync(t);
-    await expect(collect(gz.subarray(0, gz.length - 20))).rejects.toThrow(/test layer: cannot read gzip tar.*truncated/);
+    await expect(collect(gz.subarray(0, gz.length - 20))).rejects.toThrow(
+      /test layer: cannot read gzip tar.*truncated/,
+    );
   });
 
   it("checks the content against the diffID", async () => {
@@ -68,7 +81,12 @@ describe("walkTar", () => {
   it("refuses a layer that decompresses past the ceiling", async () => {
     const t = await packTar([{ path: "zeros", content: Buffer.alloc(1 << 20) }]);
     const run = async () => {
-      for await (const _ of walkTar(Readable.from([gzipSync(t)]), { label: "bomb", warn: () => {}, maxUncompressedBytes: 100_000 })) void _;
+      for await (const _ of walkTar(Readable.from([gzipSync(t)]), {
+        label: "bomb",
+        warn: () => {},
+        maxUncompressedBytes: 100_000,
+      }))
+        void _;
     };
     await expect(run()).rejects.toThrow(/decompresses to more than 100000 bytes/);
   });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { type Readable, Transform, pipeline } from "node:stream";
 import { posix } from "node:path";
+import { pipeline, type Readable, Transform } from "node:stream";
 import * as tar from "tar-stream";
 import { ChunkReader } from "./chunks.js";
 import { decompressor, detectCompression, peekStream } from "./decompress.js";
@@ -70,7 +70,11 @@ class Meter extends Transform {
 export async function* walkTar(input: Readable, opts: WalkTarOptions): AsyncGenerator<FileEntry> {
   const head = await peekStream(input, 4);
   const kind = detectCompression(head);
-  const meter = new Meter(opts.expectDiffId !== undefined, opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED, opts.label);
+  const meter = new Meter(
+    opts.expectDiffId !== undefined,
+    opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED,
+    opts.label,
+  );
   const extract = tar.extract();
   const decomp = decompressor(kind);
   const stages: NodeJS.ReadWriteStream[] = decomp ? [decomp, meter] : [meter];
@@ -81,7 +85,9 @@ export async function* walkTar(input: Readable, opts: WalkTarOptions): AsyncGene
   try {
     for await (const member of extract) {
       const h = member.header;
-      const reader = new ChunkReader(member as unknown as Readable, h.name, h.size ?? 0, (e) => wrapTarError(e, kind, opts.label));
+      const reader = new ChunkReader(member as unknown as Readable, h.name, h.size ?? 0, (e) =>
+        wrapTarError(e, kind, opts.label),
+      );
       const entry = toEntry(h, reader, opts);
       if (entry) yield entry;
       await reader.drain();
@@ -93,16 +99,21 @@ export async function* walkTar(input: Readable, opts: WalkTarOptions): AsyncGene
   if (opts.expectDiffId && meter.hash) {
     const got = `sha256:${meter.hash.digest("hex")}`;
     if (got !== opts.expectDiffId)
-      throw new SourceError(`${opts.label}: content digest ${got} does not match the image's diffID ${opts.expectDiffId}`);
+      throw new SourceError(
+        `${opts.label}: content digest ${got} does not match the image's diffID ${opts.expectDiffId}`,
+      );
   }
 }
 
 function wrapTarError(e: unknown, kind: string, label: string): Error {
   if (e instanceof SourceError) return e;
   const msg = e instanceof Error ? e.message : String(e);
-  return new SourceError(`${label}: cannot read ${kind === "none" ? "" : `${kind} `}tar: ${msg} (truncated or corrupt?)`, {
-    cause: e,
-  });
+  return new SourceError(
+    `${label}: cannot read ${kind === "none" ? "" : `${kind} `}tar: ${msg} (truncated or corrupt?)`,
+    {
+      cause: e,
+    },
+  );
 }
 
 function toEntry(h: tar.Header, reader: ChunkReader, opts: WalkTarOptions): FileEntry | undefined {
