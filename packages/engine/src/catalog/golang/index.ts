@@ -1,4 +1,6 @@
 import type { Cataloger } from "../cataloger.js";
+import { goModuleBinaryCataloger } from "./binary-cataloger.js";
+import { goModuleFileCataloger } from "./mod-file-cataloger.js";
 
-/** The golang catalogers (filled in by the golang cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** The Go catalogers: compiled binaries (embedded build info) and go.mod files. */
+export const catalogers: Cataloger[] = [goModuleBinaryCataloger, goModuleFileCataloger];

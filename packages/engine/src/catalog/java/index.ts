@@ -1,4 +1,5 @@
 import type { Cataloger } from "../cataloger.js";
+import { javaArchiveCataloger } from "./archive-cataloger.js";
 
-/** The java catalogers (filled in by the java cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** The Java catalogers: JAR/WAR/EAR archives, nested ones included. */
+export const catalogers: Cataloger[] = [javaArchiveCataloger];

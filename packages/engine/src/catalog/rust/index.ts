@@ -1,4 +1,6 @@
 import type { Cataloger } from "../cataloger.js";
+import { cargoAuditableCataloger } from "./auditable-cataloger.js";
+import { cargoLockCataloger } from "./cargo-lock-cataloger.js";
 
-/** The rust catalogers (filled in by the rust cataloger work). */
-export const catalogers: Cataloger[] = [];
+/** The Rust catalogers: Cargo.lock files and binaries built with cargo-auditable. */
+export const catalogers: Cataloger[] = [cargoLockCataloger, cargoAuditableCataloger];

@@ -1,0 +1,3 @@
+package localmod
+
+const Answer = 42

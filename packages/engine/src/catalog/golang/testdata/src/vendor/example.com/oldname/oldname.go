@@ -1,0 +1,3 @@
+package oldname
+
+const Name = "newname"

@@ -1,0 +1,71 @@
+import type { PackageInput } from "../../package/package.js";
+import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
+import { ARCHIVE_EXTENSIONS, isArchiveName } from "./archive-name.js";
+import { artifactsOf, MANIFEST, POM_PROPERTIES } from "./archive-packages.js";
+import { type UnzipBudget, unzipSelected, type WantedEntry } from "./safe-unzip.js";
+
+/** Archives nested deeper than this (a jar in a jar in a war in an ear…) are not opened. */
+const MAX_DEPTH = 4;
+/** Everything one top-level archive may extract, nested archives included. */
+const ARCHIVE_BUDGET = 512 * 1024 * 1024;
+const TEXT_ENTRY: WantedEntry = { maxBytes: 4 * 1024 * 1024 };
+const NESTED_ARCHIVE: WantedEntry = { maxBytes: 256 * 1024 * 1024 };
+
+/**
+ * java-archive-cataloger: Maven artifacts in JAR/WAR/EAR files and the archives nested in them (Spring Boot's
+ * BOOT-INF/lib, WEB-INF/lib, an EAR's lib/), read from pom.properties, MANIFEST.MF or the file name.
+ */
+export const javaArchiveCataloger: Cataloger = {
+  name: "java-archive-cataloger",
+  selector: { extensions: ARCHIVE_EXTENSIONS, maxBytes: 512 * 1024 * 1024 },
+  parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
+    const out: PackageInput[] = [];
+    walk(file.content, file.path, [], { remaining: ARCHIVE_BUDGET }, ctx, out);
+    return out;
+  },
+};
+
+function walk(
+  data: Uint8Array,
+  path: string,
+  member: string[],
+  budget: UnzipBudget,
+  ctx: CatalogContext,
+  out: PackageInput[],
+): void {
+  // Where a warning points: the jar-URL form, "/app/app.jar!/BOOT-INF/lib/x.jar".
+  const where = [path, ...member].join("!/");
+  const tooDeep: string[] = [];
+  const wanted = (name: string): WantedEntry | undefined => {
+    if (name === MANIFEST || POM_PROPERTIES.test(name)) return TEXT_ENTRY;
+    if (!isArchiveName(name)) return undefined;
+    if (member.length < MAX_DEPTH) return NESTED_ARCHIVE;
+    tooDeep.push(name);
+    return undefined;
+  };
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSelected(data, wanted, budget, (m) => ctx.warn(`${where}: ${m}`));
+  } catch (e) {
+    ctx.warn(`${where}: not a readable zip archive (${e instanceof Error ? e.message : String(e)}); skipped`);
+    return;
+  }
+  for (const a of artifactsOf(member.at(-1) ?? path, entries)) {
+    out.push({
+      type: "maven",
+      ...(a.groupId ? { namespace: a.groupId } : {}),
+      name: a.artifactId,
+      version: a.version,
+      metadata: { evidence: a.evidence },
+      location: member.length > 0 ? { path, member: [...member] } : { path },
+    });
+  }
+  if (tooDeep.length > 0) {
+    ctx.warn(`${where}: archives nested more than ${MAX_DEPTH} deep are not opened (${tooDeep.length} skipped)`);
+  }
+  for (const name of Object.keys(entries).filter(isArchiveName).sort()) {
+    const bytes = entries[name] as Uint8Array;
+    delete entries[name]; // let each nested archive be collected once walked
+    walk(bytes, path, [...member, name], budget, ctx, out);
+  }
+}
