@@ -12,7 +12,7 @@ import type { Inventory } from "./inventory.js";
 import { readSbom } from "./read.js";
 import { renderSpdx } from "./spdx.js";
 
-const schema = JSON.parse(readFileSync(new URL("./testdata/spdx-schema-2.3.json", import.meta.url), "utf8"));
+const schema = JSON.parse(readFileSync(new URL("./testdata/spdx-2.3.rampart-schema.json", import.meta.url), "utf8"));
 const validateSpdx = new Ajv2019({ allErrors: true }).compile(schema);
 const essentials = (p: Package) => ({
   purl: p.purl,
