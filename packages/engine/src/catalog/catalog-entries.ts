@@ -51,8 +51,8 @@ export async function catalogEntries(
       result.files[entry.path] = (await entry.peek(OS_FILE_MAX)).toString("utf8");
     }
     let wanted = index.byPath(entry.path);
-    if (wanted.length === 0 && index.magicLength > 0 && entry.size >= index.magicLength) {
-      wanted = index.byHead(await entry.peek(index.magicLength));
+    if (wanted.length === 0 && index.wantsHead(entry.mode, entry.size)) {
+      wanted = index.byHead(await entry.peek(index.magicLength), entry.mode);
     }
     if (wanted.length === 0) continue;
     result.stats.selected++;

@@ -13,6 +13,11 @@ export interface FileSelector {
   readonly patterns?: readonly RegExp[];
   /** Leading magic bytes (ELF). Checked on regular files no name selector took. */
   readonly magic?: readonly Uint8Array[];
+  /**
+   * Check the magic bytes only on files with an execute bit. Programs are executable; shared libraries,
+   * data and sources mostly are not, so this spares opening most files of a host walk.
+   */
+  readonly executableOnly?: boolean;
   /** A cheap second look at the path after a name or pattern hit (e.g. only inside node_modules). */
   accept?(path: string): boolean;
   /** The largest file this cataloger will read; larger files are skipped with a warning. */

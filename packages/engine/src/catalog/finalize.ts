@@ -13,11 +13,19 @@ export function finalizePackages(
   found: Iterable<CatalogedPackage>,
   distro: Distro | undefined,
   layerOrder: readonly string[] = [],
+  warn: (message: string) => void = () => {},
 ): Package[] {
   const byPurl = new Map<string, Package>();
   const rank = (l: Location) => (l.layer ? layerOrder.indexOf(l.layer) : -1);
   for (const p of found) {
-    const purl = purlFor(p, distro);
+    let purl: string;
+    try {
+      purl = purlFor(p, distro);
+    } catch (e) {
+      // e.g. a jar that names no Maven group: without one there is no valid purl to match advisories by
+      warn(`${p.location.path}: ${p.type} package ${p.name}@${p.version} left out: ${(e as Error).message}`);
+      continue;
+    }
     const { location, foundBy, ...rest } = p;
     const existing = byPurl.get(purl);
     if (!existing) {

@@ -10,6 +10,8 @@ export class SelectorIndex {
   private readonly byExtension: Array<[string, Cataloger]> = [];
   private readonly byPattern: Array<[RegExp, Cataloger]> = [];
   private readonly byMagic: Array<[Uint8Array, Cataloger]> = [];
+  /** Whether some magic selector also wants files without an execute bit. */
+  private readonly magicOnAnyMode: boolean;
   /** How many leading bytes the magic checks need. */
   readonly magicLength: number;
 
@@ -26,6 +28,7 @@ export class SelectorIndex {
       for (const m of s.magic ?? []) this.byMagic.push([m, c]);
     }
     this.magicLength = Math.max(0, ...this.byMagic.map(([m]) => m.length));
+    this.magicOnAnyMode = this.byMagic.some(([, c]) => !c.selector.executableOnly);
   }
 
   /** Catalogers that want the file at `path`, by name or pattern. */
@@ -44,10 +47,17 @@ export class SelectorIndex {
     return out;
   }
 
-  /** Catalogers whose magic bytes start `head`. */
-  byHead(head: Uint8Array): Cataloger[] {
+  /** Is it worth reading the first bytes of a file of this mode and size? */
+  wantsHead(mode: number, size: number): boolean {
+    return this.magicLength > 0 && size >= this.magicLength && (this.magicOnAnyMode || (mode & 0o111) !== 0);
+  }
+
+  /** Catalogers whose magic bytes start `head`, for a file of this mode. */
+  byHead(head: Uint8Array, mode: number): Cataloger[] {
     const out: Cataloger[] = [];
+    const executable = (mode & 0o111) !== 0;
     for (const [magic, c] of this.byMagic) {
+      if (c.selector.executableOnly && !executable) continue;
       if (head.length >= magic.length && magic.every((b, i) => head[i] === b) && !out.includes(c)) out.push(c);
     }
     return out;

@@ -142,7 +142,7 @@ export async function catalogSource(source: Source, opts: CatalogOptions = {}): 
   const inventory: Inventory = {
     source: describe(source),
     ...(distro ? { distro } : {}),
-    packages: finalizePackages([...view.packages.values()].flat(), distro, layerOrder),
+    packages: finalizePackages([...view.packages.values()].flat(), distro, layerOrder, (m) => view.warnings.push(m)),
     warnings: view.warnings,
     tool: { name: "rampart", version: ENGINE_VERSION },
     createdAt: new Date().toISOString(),

@@ -61,8 +61,8 @@ function goVersionM(path: string): string[] {
 }
 
 describe("go-module-binary-cataloger on the lab Go binaries", () => {
-  it("reads lab-goapp (go1.19.8, inline build info)", () => {
-    const path = labFile("layers/go/usr/local/bin/lab-goapp");
+  it("reads rampart-goapp (go1.19.8, inline build info)", () => {
+    const path = labFile("layers/go/usr/local/bin/rampart-goapp");
     const { found, warnings } = catalog(path);
     expect(warnings).toEqual([]);
     expect(nameVersions(found)).toEqual([
@@ -77,7 +77,7 @@ describe("go-module-binary-cataloger on the lab Go binaries", () => {
       expect(p.metadata).toMatchObject({
         goCompiledVersion: "go1.19.8",
         architecture: "amd64",
-        mainModule: "example.com/lab-goapp",
+        mainModule: "example.com/rampart-goapp",
       });
     }
     if (hasGo) expect(nameVersions(found)).toEqual(goVersionM(path));

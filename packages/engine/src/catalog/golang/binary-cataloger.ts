@@ -37,7 +37,8 @@ export function stdlibVersion(goVersion: string): string | undefined {
 export const goModuleBinaryCataloger: Cataloger = {
   name: "go-module-binary-cataloger",
   // Every ELF file is offered (libraries included): rejecting non-Go files reads only the headers.
-  selector: { magic: [ELF_MAGIC], maxBytes: 512 * 1024 * 1024 },
+  // Go programs are executables (Trivy and Syft look only at those too).
+  selector: { magic: [ELF_MAGIC], executableOnly: true, maxBytes: 512 * 1024 * 1024 },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
     let elf: ElfFile;
     try {

@@ -54,7 +54,7 @@ describe("java-archive-cataloger on the lab jars", () => {
     const { found, warnings } = catalog(path);
     expect(warnings).toEqual([]);
     expect(found.map(gav)).toEqual([
-      "com.example:lab-app@1.0.0",
+      "com.example:test-app@1.0.0",
       "org.apache.commons:commons-text@1.9 BOOT-INF/lib/commons-text-1.9.jar",
       "com.fasterxml.jackson.core:jackson-databind@2.12.1 BOOT-INF/lib/jackson-databind-2.12.1.jar",
       "org.yaml:snakeyaml@1.28 BOOT-INF/lib/snakeyaml-1.28.jar",
@@ -193,5 +193,29 @@ describe("manifest, properties and file names", () => {
       version: "1.9-SNAPSHOT",
     });
     expect(parseArchiveName("app.jar")).toEqual({ name: "app" });
+  });
+});
+
+describe("groupFromRepositoryPath", () => {
+  it("reads the group from a Maven repository layout, and only there", async () => {
+    const { groupFromRepositoryPath } = await import("./archive-cataloger.js");
+    expect(
+      groupFromRepositoryPath(
+        "/root/.m2/repository/org/pcollections/pcollections/4.0.2/pcollections-4.0.2.jar",
+        "pcollections",
+        "4.0.2",
+      ),
+    ).toBe("org.pcollections");
+    expect(
+      groupFromRepositoryPath(
+        "/usr/share/maven-repo/aopalliance/aopalliance/debian/aopalliance-debian.jar",
+        "aopalliance",
+        "1.0",
+      ),
+    ).toBe("aopalliance");
+    expect(groupFromRepositoryPath("/usr/share/java/aopalliance-1.0.jar", "aopalliance", "1.0")).toBeUndefined();
+    expect(
+      groupFromRepositoryPath("/root/.m2/repository/org/x/other/1.0/other-1.0.jar", "mismatch", "1.0"),
+    ).toBeUndefined();
   });
 });

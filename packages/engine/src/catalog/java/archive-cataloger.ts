@@ -51,12 +51,14 @@ function walk(
     return;
   }
   for (const a of artifactsOf(member.at(-1) ?? path, entries)) {
+    const group =
+      a.groupId ?? (member.length === 0 ? groupFromRepositoryPath(path, a.artifactId, a.version) : undefined);
     out.push({
       type: "maven",
-      ...(a.groupId ? { namespace: a.groupId } : {}),
+      ...(group ? { namespace: group } : {}),
       name: a.artifactId,
       version: a.version,
-      metadata: { evidence: a.evidence },
+      metadata: { evidence: group && !a.groupId ? `${a.evidence}, group from repository path` : a.evidence },
       location: member.length > 0 ? { path, member: [...member] } : { path },
     });
   }
@@ -68,4 +70,15 @@ function walk(
     delete entries[name]; // let each nested archive be collected once walked
     walk(bytes, path, [...member, name], budget, ctx, out);
   }
+}
+
+/**
+ * A jar stored in a Maven repository layout (~/.m2/repository, Debian's /usr/share/maven-repo) names its
+ * group in its path: <group as folders>/<artifactId>/<version>/<file>. Used only when the jar itself does not
+ * say, so that such jars still get a valid purl.
+ */
+export function groupFromRepositoryPath(path: string, artifactId: string, version: string): string | undefined {
+  const m = /\/(?:\.m2\/repository|maven-repo)\/(.+)\/([^/]+)\/([^/]+)\/[^/]+$/.exec(path);
+  if (!m || m[2] !== artifactId || (m[3] !== version && m[3] !== "debian")) return undefined;
+  return (m[1] as string).replaceAll("/", ".");
 }

@@ -25,7 +25,7 @@ interface AuditPackage {
  */
 export const cargoAuditableCataloger: Cataloger = {
   name: "cargo-auditable-binary-cataloger",
-  selector: { magic: [ELF_MAGIC], maxBytes: 512 * 1024 * 1024 },
+  selector: { magic: [ELF_MAGIC], executableOnly: true, maxBytes: 512 * 1024 * 1024 },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
     let elf: ElfFile;
     try {
