@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage, dpkgStatus, writeDockerArchive, writeOciLayout } from "./fixtures/image-builder.js";
 import { inventoryOf, packageList } from "./fixtures/scan.js";
@@ -53,6 +55,15 @@ describe("layers", () => {
     expect(keep?.locations[0]?.layer).toBe(inv.source.layers?.[0]?.diffId);
     const added = inv.packages.find((p) => p.name === "new");
     expect(added?.locations[0]?.layer).toBe(inv.source.layers?.[1]?.diffId);
+  });
+
+  it("a gzip- or zstd-compressed archive (docker save | gzip) gives the same list", async () => {
+    const plain = await readFile(join(dir, "image.tar"));
+    await writeFile(join(dir, "image.tar.gz"), gzipSync(plain));
+    execFileSync("zstd", ["-q", "-f", join(dir, "image.tar"), "-o", join(dir, "image.tar.zst")]);
+    const expected = packageList(await inventoryOf(join(dir, "image.tar")));
+    expect(packageList(await inventoryOf(join(dir, "image.tar.gz")))).toEqual(expected);
+    expect(packageList(await inventoryOf(join(dir, "image.tar.zst")))).toEqual(expected);
   });
 
   it("the OCI layout of the same image gives the same list", async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -40,9 +41,13 @@ describe("walkTar", () => {
     ]);
   });
 
-  it("reads gzip and plain layers alike", async () => {
-    const t = await packTar([{ path: "a", content: "x" }]);
-    expect((await collect(gzipSync(t))).entries).toEqual((await collect(t)).entries);
+  it("reads gzip, zstd and plain layers alike", async () => {
+    const t = await packTar([{ path: "a", content: "x" }, { path: "b", content: Buffer.alloc(300_000, 7) }]);
+    const zstd = execFileSync("zstd", ["-q", "-c"], { input: t });
+    const plain = (await collect(t)).entries;
+    expect(plain).toHaveLength(2);
+    expect((await collect(gzipSync(t))).entries).toEqual(plain);
+    expect((await collect(zstd)).entries).toEqual(plain);
   });
 
   it("skips members that climb out of the root, with a warning", async () => {
