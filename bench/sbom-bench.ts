@@ -95,8 +95,27 @@ const cdxOut = join(mkdtempSync(join(tmpdir(), "rampart-bench-cdxgen-")), "bom.j
 const cdx = best(1, () =>
   timed(cdxgenBin, ["-t", "rootfs", "-o", cdxOut, rootfs], { CDXGEN_TEMP_DIR: tmpdir(), FETCH_LICENSE: "false" }),
 );
+// cdxgen lists files as pkg:generic components and a Debian source package as a component of its own; Rampart
+// records the source on each binary package. Compare like with like: distinct name@version of real packages,
+// and Rampart's packages together with the source packages they name.
 const cdxComponents = JSON.parse(readFileSync(cdxOut, "utf8")).components as Array<{ purl?: string }>;
-const cdxPackages = new Set(cdxComponents.map((c) => c.purl).filter(Boolean)).size;
+const nameAtVersion = (purl: string) =>
+  decodeURIComponent(purl.split("?")[0] ?? "").replace(/^pkg:[^/]+\/(?:[^/]+\/)*/, "");
+const cdxPackages = new Set(
+  cdxComponents
+    .map((c) => c.purl)
+    .filter((p): p is string => !!p && !p.startsWith("pkg:generic/"))
+    .map(nameAtVersion),
+).size;
+const dirInventory = JSON.parse(dirRun.stdout) as {
+  packages: Array<{ name: string; version: string; source?: { name: string; version: string } }>;
+};
+const withSources = new Set(
+  dirInventory.packages.flatMap((p) => [
+    `${p.name}@${p.version}`,
+    ...(p.source ? [`${p.source.name}@${p.source.version}`] : []),
+  ]),
+).size;
 
 const results = {
   machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -105,8 +124,13 @@ const results = {
   cold: { seconds: cold.seconds, ratioToFloor: cold.seconds / floor.seconds, maxRssMb: cold.maxRssMb },
   warm: { seconds: warm.seconds, ratioToFloor: warm.seconds / floor.seconds, maxRssMb: warm.maxRssMb },
   rootfs: {
-    rampart: { seconds: dirRun.seconds, packages: dirPackages, maxRssMb: dirRun.maxRssMb },
-    cdxgen: { seconds: cdx.seconds, packages: cdxPackages, maxRssMb: cdx.maxRssMb },
+    rampart: {
+      seconds: dirRun.seconds,
+      packages: dirPackages,
+      withSourcePackages: withSources,
+      maxRssMb: dirRun.maxRssMb,
+    },
+    cdxgen: { seconds: cdx.seconds, packages: cdxPackages, components: cdxComponents.length, maxRssMb: cdx.maxRssMb },
     speedup: cdx.seconds / dirRun.seconds,
   },
 };

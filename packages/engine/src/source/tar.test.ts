@@ -42,7 +42,10 @@ describe("walkTar", () => {
   });
 
   it("reads gzip, zstd and plain layers alike", async () => {
-    const t = await packTar([{ path: "a", content: "x" }, { path: "b", content: Buffer.alloc(300_000, 7) }]);
+    const t = await packTar([
+      { path: "a", content: "x" },
+      { path: "b", content: Buffer.alloc(300_000, 7) },
+    ]);
     const zstd = execFileSync("zstd", ["-q", "-c"], { input: t });
     const plain = (await collect(t)).entries;
     expect(plain).toHaveLength(2);

@@ -1,17 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
 import { SelectorIndex } from "../selectors.js";
+import { runCataloger } from "../test-support.js";
 import { depsJsonCataloger } from "./deps-json.js";
 
 const path = "/app/Shop.Api.deps.json";
-const parse = (content: Buffer | string, at = path) => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = depsJsonCataloger.parse({ path: at, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, at = path) => runCataloger(depsJsonCataloger, at, content);
 const testdata = () => readFileSync(join(import.meta.dirname, "testdata", "Shop.Api.deps.json"));
 
 describe("deps.json", () => {

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { errorMessage, isRecord, nugetPackages, parseJson } from "./nuget-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { nugetPackages } from "./nuget-package.js";
 
 /**
  * A .NET application's <app>.deps.json, written next to the published assemblies. Its "libraries" are
@@ -11,13 +12,8 @@ export const depsJsonCataloger: Cataloger = {
   name: "dotnet-deps-cataloger",
   selector: { extensions: [".deps.json"] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let deps: unknown;
-    try {
-      deps = parseJson(file.content);
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const deps = parseJsonFile(file, ctx, { stripBom: true });
+    if (deps === undefined) return [];
     if (!isRecord(deps) || !isRecord(deps.libraries)) {
       ctx.warn(`${file.path}: deps.json has no "libraries" object`);
       return [];

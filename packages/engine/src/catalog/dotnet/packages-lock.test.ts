@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { packagesLockCataloger } from "./packages-lock.js";
 
 const path = "/src/Shop.Api/packages.lock.json";
-const parse = (content: Buffer | string) => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = packagesLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string) => runCataloger(packagesLockCataloger, path, content);
 
 describe("packages.lock.json", () => {
   it("reads the resolved packages of every target framework once, not projects", () => {

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { errorMessage, isRecord, nugetPackages, parseJson } from "./nuget-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { nugetPackages } from "./nuget-package.js";
 
 /**
  * NuGet's packages.lock.json: for each target framework (and runtime identifier), the packages restored,
@@ -12,13 +13,8 @@ export const packagesLockCataloger: Cataloger = {
   name: "dotnet-packages-lock-cataloger",
   selector: { basenames: ["packages.lock.json"] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let lock: unknown;
-    try {
-      lock = parseJson(file.content);
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const lock = parseJsonFile(file, ctx, { stripBom: true });
+    if (lock === undefined) return [];
     if (!isRecord(lock) || !isRecord(lock.dependencies)) {
       ctx.warn(`${file.path}: packages.lock.json has no "dependencies" object`);
       return [];

@@ -132,6 +132,19 @@ export function elfOf(data: Buffer): ElfFile {
   return parsed;
 }
 
+/**
+ * elfOf for catalogers: undefined when the file is damaged. Many ELF-looking files are, and judging them is
+ * not a cataloger's job, so no warning either.
+ */
+export function readableElf(data: Buffer): ElfFile | undefined {
+  try {
+    return elfOf(data);
+  } catch (e) {
+    if (e instanceof ElfFormatError) return undefined;
+    throw e;
+  }
+}
+
 /** Reads fixed-width fields in the file's class and byte order, failing cleanly past the end. */
 class Reader {
   constructor(

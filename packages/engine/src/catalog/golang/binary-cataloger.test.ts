@@ -1,24 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testdata as labFile } from "../../../../../test/fixtures/testdata.js";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { goModuleBinaryCataloger, stdlibVersion } from "./binary-cataloger.js";
 
 const testdata = join(import.meta.dirname, "testdata");
-const LAB = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-
-/** A file of the lab images; missing data is a failure with the fix, not a skip. */
-function labFile(rel: string): string {
-  const p = join(LAB, rel);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return p;
-}
 
 function catalog(path: string, content = readFileSync(path)) {
-  const warnings: string[] = [];
-  const found = goModuleBinaryCataloger.parse({ path, content, mode: 0o755 }, { warn: (m) => warnings.push(m) });
-  return { found: found as PackageInput[], warnings };
+  const { packages: found, warnings } = runCataloger(goModuleBinaryCataloger, path, content, 0o755);
+  return { found, warnings };
 }
 
 const nameVersions = (ps: PackageInput[]) => ps.map((p) => `${p.name}@${p.version}`).sort();

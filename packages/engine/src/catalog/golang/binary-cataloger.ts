@@ -1,6 +1,6 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { ELF_MAGIC, type ElfFile, ElfFormatError, elfOf } from "../elf/elf.js";
+import { ELF_MAGIC, ElfFormatError, readableElf } from "../elf/elf.js";
 import { GoBuildInfoError, readGoBuildInfo } from "./buildinfo.js";
 import { type GoModule, parseModInfo } from "./modinfo.js";
 
@@ -40,13 +40,8 @@ export const goModuleBinaryCataloger: Cataloger = {
   // Go programs are executables (Trivy and Syft look only at those too).
   selector: { magic: [ELF_MAGIC], executableOnly: true, maxBytes: 512 * 1024 * 1024 },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let elf: ElfFile;
-    try {
-      elf = elfOf(file.content);
-    } catch (e) {
-      if (e instanceof ElfFormatError) return []; // not for us to judge: many ELF-looking files are damaged
-      throw e;
-    }
+    const elf = readableElf(file.content);
+    if (!elf) return [];
     let info: ReturnType<typeof readGoBuildInfo>;
     try {
       info = readGoBuildInfo(elf);

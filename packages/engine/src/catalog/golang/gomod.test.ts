@@ -1,18 +1,19 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCataloger } from "../test-support.js";
 import { goModDependencies, parseGoMod } from "./gomod.js";
 import { goModuleFileCataloger } from "./mod-file-cataloger.js";
 
 const testdata = join(import.meta.dirname, "testdata");
 
 function catalog(path: string) {
-  const warnings: string[] = [];
-  const found = goModuleFileCataloger.parse(
-    { path: `/src/${path}`, content: readFileSync(join(testdata, path)), mode: 0o644 },
-    { warn: (m) => warnings.push(m) },
+  const { packages: found, warnings } = runCataloger(
+    goModuleFileCataloger,
+    `/src/${path}`,
+    readFileSync(join(testdata, path)),
   );
-  return { found: found as Exclude<typeof found, Promise<unknown>>, warnings };
+  return { found, warnings };
 }
 
 describe("go-module-file-cataloger", () => {

@@ -2,25 +2,19 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
+import { testdata as labFile } from "../../../../../test/fixtures/testdata.js";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { javaArchiveCataloger } from "./archive-cataloger.js";
 import { parseArchiveName } from "./archive-name.js";
 import { parseManifest, parseProperties } from "./manifest.js";
 import { unzipSelected } from "./safe-unzip.js";
 
 const testdata = join(import.meta.dirname, "testdata");
-const LAB = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-
-function labFile(rel: string): string {
-  const p = join(LAB, rel);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return p;
-}
 
 function catalog(path: string, content = readFileSync(path)) {
-  const warnings: string[] = [];
-  const found = javaArchiveCataloger.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { found: found as PackageInput[], warnings };
+  const { packages: found, warnings } = runCataloger(javaArchiveCataloger, path, content);
+  return { found, warnings };
 }
 
 /** group:artifact@version [member chain] */

@@ -1,5 +1,6 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
+import { errorMessage } from "../parse.js";
 import { ARCHIVE_EXTENSIONS, isArchiveName } from "./archive-name.js";
 import { artifactsOf, MANIFEST, POM_PROPERTIES } from "./archive-packages.js";
 import { type UnzipBudget, unzipSelected, type WantedEntry } from "./safe-unzip.js";
@@ -47,7 +48,7 @@ function walk(
   try {
     entries = unzipSelected(data, wanted, budget, (m) => ctx.warn(`${where}: ${m}`));
   } catch (e) {
-    ctx.warn(`${where}: not a readable zip archive (${e instanceof Error ? e.message : String(e)}); skipped`);
+    ctx.warn(`${where}: not a readable zip archive (${errorMessage(e)}); skipped`);
     return;
   }
   for (const a of artifactsOf(member.at(-1) ?? path, entries)) {

@@ -1,4 +1,5 @@
 import type { PackageInput } from "../../package/package.js";
+import { isRecord } from "../parse.js";
 
 /** Extra facts an npm cataloger may know about one package. */
 export interface NpmFacts {
@@ -60,12 +61,6 @@ export function splitDescriptor(descriptor: string): { name: string; range: stri
 
 /** Lockfiles sit next to the project they describe; copies shipped inside installed packages do not. */
 export const outsideNodeModules = (path: string): boolean => !path.includes("/node_modules/");
-
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** A plain JSON object (not an array, not null). */
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * Licenses as package.json writes them: the SPDX string of "license", or the legacy

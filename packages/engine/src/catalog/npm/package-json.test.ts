@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testdata as labDir } from "../../../../../test/fixtures/testdata.js";
 import type { PackageInput } from "../../package/package.js";
-import { openDirectory } from "../../source/directory.js";
-import { catalogEntries } from "../catalog-entries.js";
-import type { Cataloger } from "../cataloger.js";
-import { SelectorIndex } from "../selectors.js";
+import { catalogDir, runCataloger } from "../test-support.js";
 import { packageJsonCataloger } from "./package-json.js";
 import { packageLockCataloger } from "./package-lock.js";
 
@@ -14,27 +12,9 @@ import { packageLockCataloger } from "./package-lock.js";
  * (stored outside a "node_modules" folder, which git ignores); the test places them back under one.
  */
 function parseInstalled(folder: string) {
-  const warnings: string[] = [];
   const content = readFileSync(join(import.meta.dirname, "testdata", "installed", folder, "package.json"));
   const path = `/app/node_modules/${folder}/package.json`;
-  const packages = packageJsonCataloger.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings, path };
-}
-
-function labDir(rel: string): string {
-  const dir = join(process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata", rel);
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return dir;
-}
-
-async function catalogDir(dir: string, catalogers: Cataloger[]) {
-  const source = await openDirectory(dir);
-  const warnings: string[] = [];
-  const result = await catalogEntries(
-    source.entries((m) => warnings.push(m)),
-    new SelectorIndex(catalogers),
-  );
-  return { packages: Object.values(result.packages).flat(), warnings: [...warnings, ...result.warnings] };
+  return { ...runCataloger(packageJsonCataloger, path, content), path };
 }
 
 describe("installed package.json", () => {
@@ -88,12 +68,8 @@ describe("installed package.json", () => {
     ["a JSON string", '"x"', /expected a JSON object/],
     ["no version", '{ "name": "x" }', /no name or version/],
   ])("warns and returns nothing for %s", (_, text, reason) => {
-    const warnings: string[] = [];
     const path = "/app/node_modules/x/package.json";
-    const out = packageJsonCataloger.parse(
-      { path, content: Buffer.from(text), mode: 0o644 },
-      { warn: (m) => warnings.push(m) },
-    );
+    const { packages: out, warnings } = runCataloger(packageJsonCataloger, path, text);
     expect(out).toEqual([]);
     expect(warnings).toEqual([expect.stringMatching(reason)]);
     expect(warnings[0]).toContain(path);

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { errorMessage, isRecord, manifestLicenses, npmPackage } from "./npm-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { manifestLicenses, npmPackage } from "./npm-package.js";
 
 /**
  * The manifest at the top of an installed package: ".../node_modules/<name>/package.json" or
@@ -15,13 +16,8 @@ export const packageJsonCataloger: Cataloger = {
   name: "javascript-package-cataloger",
   selector: { basenames: ["package.json"], accept: (path) => INSTALLED_MANIFEST.test(path) },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let manifest: unknown;
-    try {
-      manifest = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const manifest = parseJsonFile(file, ctx);
+    if (manifest === undefined) return [];
     if (!isRecord(manifest)) {
       ctx.warn(`${file.path}: not a package.json (expected a JSON object)`);
       return [];

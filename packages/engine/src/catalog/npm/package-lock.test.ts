@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testdata as labDir } from "../../../../../test/fixtures/testdata.js";
 import type { PackageInput } from "../../package/package.js";
-import { openDirectory } from "../../source/directory.js";
-import { catalogEntries } from "../catalog-entries.js";
-import type { Cataloger } from "../cataloger.js";
-import { SelectorIndex } from "../selectors.js";
+import { catalogDir, runCataloger } from "../test-support.js";
 import { packageLockCataloger } from "./package-lock.js";
 
 const testdata = (name: string) => join(import.meta.dirname, "testdata", name);
@@ -13,30 +11,8 @@ const testdata = (name: string) => join(import.meta.dirname, "testdata", name);
 const fixtureReleases: string[] = JSON.parse(readFileSync(testdata("fixture-releases.json"), "utf8"));
 const release = (p: PackageInput) => `${p.namespace ? `${p.namespace}/` : ""}${p.name}@${p.version}`;
 
-function parse(name: string, path = "/app/package-lock.json") {
-  const warnings: string[] = [];
-  const packages = packageLockCataloger.parse(
-    { path, content: readFileSync(testdata(name)), mode: 0o644 },
-    { warn: (m) => warnings.push(m) },
-  ) as PackageInput[];
-  return { packages, warnings };
-}
-
-function labDir(rel: string): string {
-  const dir = join(process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata", rel);
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return dir;
-}
-
-async function catalogDir(dir: string, catalogers: Cataloger[]) {
-  const source = await openDirectory(dir);
-  const warnings: string[] = [];
-  const result = await catalogEntries(
-    source.entries((m) => warnings.push(m)),
-    new SelectorIndex(catalogers),
-  );
-  return { packages: Object.values(result.packages).flat(), warnings: [...warnings, ...result.warnings] };
-}
+const parse = (name: string, path = "/app/package-lock.json") =>
+  runCataloger(packageLockCataloger, path, readFileSync(testdata(name)));
 
 describe("package-lock.json", () => {
   it.each([
@@ -78,11 +54,7 @@ describe("package-lock.json", () => {
     ["a JSON array", "[1, 2]", /expected a JSON object/],
     ["without packages", '{ "lockfileVersion": 3 }', /neither "packages" nor "dependencies"/],
   ])("warns and returns nothing for %s", (_, text, reason) => {
-    const warnings: string[] = [];
-    const out = packageLockCataloger.parse(
-      { path: "/bad/package-lock.json", content: Buffer.from(text), mode: 0o644 },
-      { warn: (m) => warnings.push(m) },
-    );
+    const { packages: out, warnings } = runCataloger(packageLockCataloger, "/bad/package-lock.json", text);
     expect(out).toEqual([]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(reason);
@@ -99,10 +71,7 @@ describe("package-lock.json", () => {
         "node_modules/ok": { version: "1.2.3" },
       },
     };
-    const out = packageLockCataloger.parse(
-      { path: "/p/package-lock.json", content: Buffer.from(JSON.stringify(lock)), mode: 0o644 },
-      { warn: () => {} },
-    ) as PackageInput[];
+    const out = runCataloger(packageLockCataloger, "/p/package-lock.json", JSON.stringify(lock)).packages;
     expect(out.map(release)).toEqual(["ok@1.2.3"]);
   });
 

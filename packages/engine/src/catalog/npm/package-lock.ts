@@ -1,14 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import {
-  errorMessage,
-  isRecord,
-  manifestLicenses,
-  npmPackage,
-  outsideNodeModules,
-  splitDescriptor,
-  uniqueReleases,
-} from "./npm-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { manifestLicenses, npmPackage, outsideNodeModules, splitDescriptor, uniqueReleases } from "./npm-package.js";
 
 const NODE_MODULES = "node_modules/";
 
@@ -21,13 +14,8 @@ export const packageLockCataloger: Cataloger = {
   name: "javascript-lock-cataloger",
   selector: { basenames: ["package-lock.json"], accept: outsideNodeModules },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let lock: unknown;
-    try {
-      lock = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const lock = parseJsonFile(file, ctx);
+    if (lock === undefined) return [];
     if (!isRecord(lock)) {
       ctx.warn(`${file.path}: not a package-lock.json (expected a JSON object)`);
       return [];

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { pnpmLockCataloger } from "./pnpm-lock.js";
 
 const testdata = (name: string) => join(import.meta.dirname, "testdata", name);
@@ -9,12 +10,7 @@ const testdata = (name: string) => join(import.meta.dirname, "testdata", name);
 const fixtureReleases: string[] = JSON.parse(readFileSync(testdata("fixture-releases.json"), "utf8"));
 const release = (p: PackageInput) => `${p.namespace ? `${p.namespace}/` : ""}${p.name}@${p.version}`;
 
-function parseText(text: string | Buffer, path = "/app/pnpm-lock.yaml") {
-  const warnings: string[] = [];
-  const content = typeof text === "string" ? Buffer.from(text) : text;
-  const packages = pnpmLockCataloger.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-}
+const parseText = (text: string | Buffer, path = "/app/pnpm-lock.yaml") => runCataloger(pnpmLockCataloger, path, text);
 
 describe("pnpm-lock.yaml", () => {
   it.each([

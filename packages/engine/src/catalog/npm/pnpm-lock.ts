@@ -1,14 +1,8 @@
 import { parse as parseYaml } from "yaml";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import {
-  errorMessage,
-  isRecord,
-  npmPackage,
-  outsideNodeModules,
-  splitDescriptor,
-  uniqueReleases,
-} from "./npm-package.js";
+import { errorMessage, isRecord } from "../parse.js";
+import { npmPackage, outsideNodeModules, splitDescriptor, uniqueReleases } from "./npm-package.js";
 
 /**
  * pnpm-lock.yaml. Every lockfile format lists each resolved package under "packages", keyed by name and

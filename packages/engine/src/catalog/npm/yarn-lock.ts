@@ -1,14 +1,8 @@
 import { parseSyml } from "@yarnpkg/parsers";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import {
-  errorMessage,
-  isRecord,
-  npmPackage,
-  outsideNodeModules,
-  splitDescriptor,
-  uniqueReleases,
-} from "./npm-package.js";
+import { errorMessage, firstLine, isRecord } from "../parse.js";
+import { npmPackage, outsideNodeModules, splitDescriptor, uniqueReleases } from "./npm-package.js";
 
 /** Berry protocols that point at the project's own folders, not at a released package. */
 const LOCAL_PROTOCOLS = new Set(["workspace", "link", "portal"]);
@@ -41,8 +35,6 @@ export const yarnLockCataloger: Cataloger = {
     return uniqueReleases(out);
   },
 };
-
-const firstLine = (s: string) => s.split("\n", 1)[0] ?? s;
 
 /** Berry names the resolved package in "resolution": "lodash@npm:4.17.21", even for aliases. */
 function fromBerry(resolution: string, version: string, path: string): PackageInput | undefined {

@@ -2,14 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { composerLockCataloger } from "./composer-lock.js";
 
-const parse = (content: Buffer | string, path = "/var/www/composer.lock") => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = composerLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path = "/var/www/composer.lock") =>
+  runCataloger(composerLockCataloger, path, content);
 const summary = (p: PackageInput) => `${p.namespace}/${p.name}@${p.version}${p.metadata?.dev ? " dev" : ""}`;
 
 describe("composer.lock", () => {

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { composerPackage, errorMessage, isRecord } from "./composer-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { composerPackage } from "./composer-package.js";
 
 /** composer.lock: the locked "packages" and, for development, "packages-dev". */
 export const composerLockCataloger: Cataloger = {
@@ -8,13 +9,8 @@ export const composerLockCataloger: Cataloger = {
   // Packages installed under vendor/ sometimes ship their own lockfile; it is not what was installed.
   selector: { basenames: ["composer.lock"], accept: (path) => !path.includes("/vendor/") },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let lock: unknown;
-    try {
-      lock = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const lock = parseJsonFile(file, ctx);
+    if (lock === undefined) return [];
     if (!isRecord(lock) || !Array.isArray(lock.packages)) {
       ctx.warn(`${file.path}: composer.lock has no "packages" list`);
       return [];

@@ -1,9 +1,5 @@
 import type { PackageInput } from "../../package/package.js";
-
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
-export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+import { isRecord } from "../parse.js";
 
 /**
  * One Composer package entry, as composer.lock and vendor/composer/installed.json both write it, turned

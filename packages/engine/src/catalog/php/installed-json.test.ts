@@ -2,18 +2,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { installedJsonCataloger } from "./installed-json.js";
 
 const path = "/var/www/vendor/composer/installed.json";
-const parse = (content: Buffer | string, at = path) => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = installedJsonCataloger.parse(
-    { path: at, content: c, mode: 0o644 },
-    { warn: (m) => warnings.push(m) },
-  );
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, at = path) => runCataloger(installedJsonCataloger, at, content);
 const testdata = (name: string) => readFileSync(join(import.meta.dirname, "testdata", name));
 const summary = (p: PackageInput) => `${p.namespace}/${p.name}@${p.version}${p.metadata?.dev ? " dev" : ""}`;
 

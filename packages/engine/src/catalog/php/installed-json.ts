@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { composerPackage, errorMessage, isRecord } from "./composer-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { composerPackage } from "./composer-package.js";
 
 /**
  * vendor/composer/installed.json, what Composer actually installed. Composer 1 writes a bare array of
@@ -10,13 +11,8 @@ export const installedJsonCataloger: Cataloger = {
   name: "php-composer-installed-cataloger",
   selector: { basenames: ["installed.json"], accept: (path) => path.endsWith("/composer/installed.json") },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let installed: unknown;
-    try {
-      installed = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const installed = parseJsonFile(file, ctx);
+    if (installed === undefined) return [];
     let packages: unknown[];
     let devNames = new Set<unknown>();
     if (Array.isArray(installed)) {

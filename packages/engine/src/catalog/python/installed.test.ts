@@ -1,35 +1,11 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
-import { openDirectory } from "../../source/directory.js";
-import { catalogEntries } from "../catalog-entries.js";
-import type { Cataloger } from "../cataloger.js";
+import { testdata as labDir } from "../../../../../test/fixtures/testdata.js";
 import { SelectorIndex } from "../selectors.js";
+import { catalogDir, runCataloger } from "../test-support.js";
 import { installedPackageCataloger } from "./installed.js";
 
-function labDir(rel: string): string {
-  const dir = join(process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata", rel);
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return dir;
-}
-
-async function catalogDir(dir: string, catalogers: Cataloger[]) {
-  const source = await openDirectory(dir);
-  const warnings: string[] = [];
-  const result = await catalogEntries(
-    source.entries((m) => warnings.push(m)),
-    new SelectorIndex(catalogers),
-  );
-  return { packages: Object.values(result.packages).flat(), warnings: [...warnings, ...result.warnings] };
-}
-
-const parse = (path: string, text: string | Buffer) => {
-  const warnings: string[] = [];
-  const content = typeof text === "string" ? Buffer.from(text) : text;
-  const packages = installedPackageCataloger.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (path: string, text: string | Buffer) => runCataloger(installedPackageCataloger, path, text);
 
 describe("installed Python distributions", () => {
   // testdata/dist-packages: METADATA of wheels installed by Debian 12, and Debian 11's python3-yaml and

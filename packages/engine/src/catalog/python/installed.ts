@@ -1,7 +1,8 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
+import { textFile } from "../parse.js";
 import { parseCoreMetadata } from "./core-metadata.js";
-import { decodeText, pypiPackage } from "./python-package.js";
+import { pypiPackage } from "./python-package.js";
 
 /** Values that say no license was declared. */
 const NO_LICENSE = new Set(["", "unknown", "none"]);
@@ -19,11 +20,8 @@ export const installedPackageCataloger: Cataloger = {
     extensions: [".egg-info"],
   },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    const text = decodeText(file.content);
-    if (text === undefined) {
-      ctx.warn(`${file.path}: not a text file; skipped`);
-      return [];
-    }
+    const text = textFile(file, ctx);
+    if (text === undefined) return [];
     const headers = parseCoreMetadata(text);
     const name = headers.get("name")?.[0];
     const version = headers.get("version")?.[0];

@@ -1,15 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { pipfileLockCataloger } from "./pipfile-lock.js";
 
-const parse = (content: Buffer | string, path = "/app/Pipfile.lock") => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = pipfileLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path = "/app/Pipfile.lock") =>
+  runCataloger(pipfileLockCataloger, path, content);
 
 describe("Pipfile.lock", () => {
   it("reads default and develop pins, marking develop-only ones, skipping editable and VCS entries", () => {

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { errorMessage, isRecord, pypiPackage } from "./python-package.js";
+import { isRecord, parseJsonFile } from "../parse.js";
+import { pypiPackage } from "./python-package.js";
 
 /**
  * Pipenv's Pipfile.lock: "default" and "develop" map names to { "version": "==1.2.3", … }. Editable,
@@ -10,13 +11,8 @@ export const pipfileLockCataloger: Cataloger = {
   name: "python-package-cataloger",
   selector: { basenames: ["Pipfile.lock"] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let lock: unknown;
-    try {
-      lock = JSON.parse(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid JSON: ${errorMessage(e)}`);
-      return [];
-    }
+    const lock = parseJsonFile(file, ctx);
+    if (lock === undefined) return [];
     if (!isRecord(lock) || (!isRecord(lock.default) && !isRecord(lock.develop))) {
       ctx.warn(`${file.path}: Pipfile.lock has neither "default" nor "develop"`);
       return [];

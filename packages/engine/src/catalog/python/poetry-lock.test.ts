@@ -2,14 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { poetryLockCataloger } from "./poetry-lock.js";
 
-const parse = (content: Buffer | string, path = "/app/poetry.lock") => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = poetryLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path = "/app/poetry.lock") => runCataloger(poetryLockCataloger, path, content);
 const testdata = (name: string) => readFileSync(join(import.meta.dirname, "testdata", name));
 const summary = (p: PackageInput) => `${p.name}@${p.version}${p.metadata?.dev ? " dev" : ""}`;
 

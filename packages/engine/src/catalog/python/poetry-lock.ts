@@ -1,7 +1,8 @@
-import { parse as parseToml } from "smol-toml";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { errorMessage, isRecord, pypiPackage } from "./python-package.js";
+import { isRecord } from "../parse.js";
+import { type PackageTable, packageTables } from "./package-tables.js";
+import { pypiPackage } from "./python-package.js";
 
 /**
  * poetry.lock: one [[package]] table per locked distribution. Poetry 1.x before 1.5 marks development
@@ -12,28 +13,15 @@ export const poetryLockCataloger: Cataloger = {
   name: "python-package-cataloger",
   selector: { basenames: ["poetry.lock"] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let lock: Record<string, unknown>;
-    try {
-      lock = parseToml(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid TOML: ${errorMessage(e)}`);
-      return [];
-    }
-    if (!Array.isArray(lock.package)) {
-      ctx.warn(`${file.path}: poetry.lock has no [[package]] tables`);
-      return [];
-    }
-    const out: PackageInput[] = [];
-    for (const p of lock.package) {
-      if (!isRecord(p) || typeof p.name !== "string" || typeof p.version !== "string") continue;
-      if (isRecord(p.source) && p.source.type === "directory") continue;
-      out.push(pypiPackage(p.name, p.version, file.path, { dev: isDevOnly(p) }));
-    }
-    return out;
+    const tables = packageTables(file, ctx, "poetry.lock");
+    if (tables === undefined) return [];
+    return tables
+      .filter((p) => !(isRecord(p.source) && p.source.type === "directory"))
+      .map((p) => pypiPackage(p.name, p.version, file.path, { dev: isDevOnly(p) }));
   },
 };
 
-function isDevOnly(p: Record<string, unknown>): boolean {
+function isDevOnly(p: PackageTable): boolean {
   if (p.category === "dev") return true;
   const groups = Array.isArray(p.groups) ? p.groups : [];
   return groups.length > 0 && !groups.includes("main");

@@ -1,21 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { testdata as labDir } from "../../../../../test/fixtures/testdata.js";
 import { SelectorIndex } from "../selectors.js";
+import { runCataloger } from "../test-support.js";
 import { requirementsCataloger } from "./requirements.js";
 
-function labDir(rel: string): string {
-  const dir = join(process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata", rel);
-  if (!existsSync(dir)) throw new Error(`${dir} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return dir;
-}
-
-const parse = (content: Buffer, path = "/app/requirements.txt") => {
-  const warnings: string[] = [];
-  const packages = requirementsCataloger.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer, path = "/app/requirements.txt") => runCataloger(requirementsCataloger, path, content);
 
 describe("requirements.txt", () => {
   it("reads exact pins, with hashes, extras, markers and comments; skips everything else", () => {

@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { decodeText, pypiPackage } from "./python-package.js";
+import { textFile } from "../parse.js";
+import { pypiPackage } from "./python-package.js";
 
 /**
  * An exact pin: a PEP 508 name, optional extras, "==" (or "===") and one version without wildcards.
@@ -13,11 +14,8 @@ export const requirementsCataloger: Cataloger = {
   name: "python-package-cataloger",
   selector: { patterns: [/\/[^/]*requirements[^/]*\.txt$/] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    const text = decodeText(file.content);
-    if (text === undefined) {
-      ctx.warn(`${file.path}: not a text file; skipped`);
-      return [];
-    }
+    const text = textFile(file, ctx);
+    if (text === undefined) return [];
     const out: PackageInput[] = [];
     for (const line of logicalLines(text)) {
       const pin = PIN.exec(requirementOf(line));

@@ -1,15 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { uvLockCataloger } from "./uv-lock.js";
 
-const parse = (content: Buffer | string, path = "/app/uv.lock") => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = uvLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path = "/app/uv.lock") => runCataloger(uvLockCataloger, path, content);
 
 describe("uv.lock", () => {
   it("reads locked packages, leaving out the project and its editable and virtual members", () => {

@@ -8,6 +8,7 @@
  * and data; an item too big for the page is an "off-page" reference to a chain of overflow pages.
  * Integers are in the byte order of the machine that wrote the file; the magic number tells which.
  */
+import { errorMessage } from "../parse.js";
 
 const HASH_MAGIC = 0x061561;
 const PAGE_HEADER = 26;
@@ -125,7 +126,7 @@ export function readBdbHash(content: Buffer, onBadRecord: (message: string) => v
       try {
         records.push({ key: item(i), value: item(i + 1) });
       } catch (e) {
-        onBadRecord(e instanceof Error ? e.message : String(e));
+        onBadRecord(errorMessage(e));
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext } from "../cataloger.js";
+import { errorMessage } from "../parse.js";
 import { BdbError, isBerkeleyHash, readBdbHash } from "./bdb.js";
 import { RpmHeaderError } from "./header.js";
 import { rpmPackageFromBlob } from "./package.js";
@@ -14,7 +15,7 @@ export function parseRpmDb(content: Buffer, path: string, ctx: CatalogContext): 
   try {
     blobs = readBlobs(content, path, ctx);
   } catch (e) {
-    ctx.warn(`${path}: unreadable rpm database: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.warn(`${path}: unreadable rpm database: ${errorMessage(e)}`);
     return [];
   }
   const out: PackageInput[] = [];

@@ -1,15 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { runCataloger } from "../test-support.js";
 import { gemfileLockCataloger } from "./gemfile-lock.js";
 
-const parse = (content: Buffer | string, path = "/app/Gemfile.lock") => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = gemfileLockCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path = "/app/Gemfile.lock") =>
+  runCataloger(gemfileLockCataloger, path, content);
 
 describe("Gemfile.lock", () => {
   it("reads the specs of every GEM section, not PATH, GIT, CHECKSUMS or dependency lines", () => {

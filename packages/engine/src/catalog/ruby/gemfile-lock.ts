@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { decodeText, gemPackage } from "./ruby-package.js";
+import { textFile } from "../parse.js";
+import { gemPackage } from "./ruby-package.js";
 
 /**
  * A resolved gem under "specs:": exactly four spaces, "name (version)" or "name (version-platform)".
@@ -17,11 +18,8 @@ export const gemfileLockCataloger: Cataloger = {
   name: "ruby-gemfile-cataloger",
   selector: { basenames: ["Gemfile.lock", "gems.locked"] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    const text = decodeText(file.content);
-    if (text === undefined) {
-      ctx.warn(`${file.path}: not a text file; skipped`);
-      return [];
-    }
+    const text = textFile(file, ctx);
+    if (text === undefined) return [];
     const out: PackageInput[] = [];
     let section = "";
     let sawGem = false;

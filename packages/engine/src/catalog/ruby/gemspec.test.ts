@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
 import { SelectorIndex } from "../selectors.js";
+import { runCataloger } from "../test-support.js";
 import { gemspecCataloger } from "./gemspec.js";
 
-const parse = (content: Buffer | string, path: string) => {
-  const warnings: string[] = [];
-  const c = typeof content === "string" ? Buffer.from(content) : content;
-  const packages = gemspecCataloger.parse({ path, content: c, mode: 0o644 }, { warn: (m) => warnings.push(m) });
-  return { packages: packages as PackageInput[], warnings };
-};
+const parse = (content: Buffer | string, path: string) => runCataloger(gemspecCataloger, path, content);
 const specs = "/usr/local/bundle/specifications";
 const testdata = (name: string) => readFileSync(join(import.meta.dirname, "testdata", name));
 

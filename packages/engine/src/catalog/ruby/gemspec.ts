@@ -1,6 +1,7 @@
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { decodeText, gemPackage } from "./ruby-package.js";
+import { textFile } from "../parse.js";
+import { gemPackage } from "./ruby-package.js";
 
 /** A Ruby string literal as RubyGems writes them: "x", 'x' or (RubyGems 1.x) %q{x}; ".freeze" may follow. */
 const STRING = String.raw`(?:"([^"]*)"|'([^']*)'|%q\{([^}]*)\})(?:\.freeze)?`;
@@ -23,11 +24,8 @@ export const gemspecCataloger: Cataloger = {
   name: "ruby-installed-gemspec-cataloger",
   selector: { patterns: [/\/specifications\/(?:default\/)?[^/]+\.gemspec$/] },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    const text = decodeText(file.content);
-    if (text === undefined) {
-      ctx.warn(`${file.path}: not a text file; skipped`);
-      return [];
-    }
+    const text = textFile(file, ctx);
+    if (text === undefined) return [];
     const name = firstString(NAME.exec(text));
     const version = firstString(VERSION.exec(text));
     if (!name || !version) {

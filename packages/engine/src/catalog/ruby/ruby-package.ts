@@ -17,13 +17,3 @@ export function gemPackage(
     location: { path },
   };
 }
-
-/** Decodes UTF-8 text, refusing binary content (NUL bytes or invalid UTF-8) instead of guessing. */
-export function decodeText(content: Buffer): string | undefined {
-  if (content.includes(0)) return undefined;
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(content);
-  } catch {
-    return undefined;
-  }
-}

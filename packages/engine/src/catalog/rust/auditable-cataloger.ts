@@ -1,7 +1,8 @@
 import { inflateSync } from "node:zlib";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
-import { ELF_MAGIC, type ElfFile, ElfFormatError, elfOf } from "../elf/elf.js";
+import { ELF_MAGIC, readableElf } from "../elf/elf.js";
+import { errorMessage } from "../parse.js";
 
 /** cargo-auditable's section: zlib-compressed JSON describing every crate of the build. */
 const SECTION = ".dep-v0";
@@ -27,13 +28,8 @@ export const cargoAuditableCataloger: Cataloger = {
   name: "cargo-auditable-binary-cataloger",
   selector: { magic: [ELF_MAGIC], executableOnly: true, maxBytes: 512 * 1024 * 1024 },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let elf: ElfFile;
-    try {
-      elf = elfOf(file.content);
-    } catch (e) {
-      if (e instanceof ElfFormatError) return [];
-      throw e;
-    }
+    const elf = readableElf(file.content);
+    if (!elf) return [];
     const section = elf.section(SECTION);
     if (!section) return [];
     const compressed = elf.sectionData(section);
@@ -47,7 +43,7 @@ export const cargoAuditableCataloger: Cataloger = {
       if (!Array.isArray(json?.packages)) throw new Error('no "packages" array');
       packages = json.packages;
     } catch (e) {
-      ctx.warn(`${file.path}: unreadable ${SECTION} section: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.warn(`${file.path}: unreadable ${SECTION} section: ${errorMessage(e)}`);
       return [];
     }
     const out: PackageInput[] = [];

@@ -1,6 +1,6 @@
-import { parse as parseToml } from "smol-toml";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
+import { parseTomlFile } from "../parse.js";
 
 /**
  * rust-cargo-lock-cataloger: the crates a Cargo.lock pins. Entries without a `source` are the workspace's own
@@ -11,13 +11,8 @@ export const cargoLockCataloger: Cataloger = {
   name: "rust-cargo-lock-cataloger",
   selector: { basenames: ["Cargo.lock"], maxBytes: 16 * 1024 * 1024 },
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
-    let doc: Record<string, unknown>;
-    try {
-      doc = parseToml(file.content.toString("utf8"));
-    } catch (e) {
-      ctx.warn(`${file.path}: not valid TOML: ${e instanceof Error ? e.message.split("\n", 1)[0] : String(e)}`);
-      return [];
-    }
+    const doc = parseTomlFile(file, ctx);
+    if (doc === undefined) return [];
     const entries = doc.package;
     if (entries === undefined) return [];
     if (!Array.isArray(entries)) {

@@ -1,25 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { PackageInput } from "../../package/package.js";
+import { testdata as labFile } from "../../../../../test/fixtures/testdata.js";
 import type { Cataloger } from "../cataloger.js";
 import { ElfFile } from "../elf/elf.js";
+import { runCataloger } from "../test-support.js";
 import { cargoAuditableCataloger } from "./auditable-cataloger.js";
 import { cargoLockCataloger } from "./cargo-lock-cataloger.js";
 
 const testdata = join(import.meta.dirname, "testdata");
-const LAB = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-
-function labFile(rel: string): string {
-  const p = join(LAB, rel);
-  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run test:setup\` (or set RAMPART_TESTDATA)`);
-  return p;
-}
 
 function run(c: Cataloger, path: string, content: Buffer) {
-  const warnings: string[] = [];
-  const found = c.parse({ path, content, mode: 0o644 }, { warn: (m) => warnings.push(m) }) as PackageInput[];
+  const { packages: found, warnings } = runCataloger(c, path, content);
   return { found, warnings };
 }
 
