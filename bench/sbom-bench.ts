@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TD = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-const CLI = join(ROOT, "packages/cli/dist/main.js");
+const CLI = join(ROOT, "packages/cli/dist/rampart.mjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const need = (p: string) => {
   if (!existsSync(p)) throw new Error(`${p} is missing: run npm run test:setup and npm run build first`);

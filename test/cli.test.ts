@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testdata } from "./fixtures/testdata.js";
 
-const CLI = resolve(import.meta.dirname, "../packages/cli/dist/main.js");
+const CLI = resolve(import.meta.dirname, "../packages/cli/dist/rampart.mjs");
 const run = promisify(execFile);
 
 async function rampart(

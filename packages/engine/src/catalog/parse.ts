@@ -1,5 +1,8 @@
-import { parse as parseToml } from "smol-toml";
+import type * as SmolToml from "smol-toml";
+import { lazy } from "../lazy.js";
 import type { CatalogContext, CatalogFile } from "./cataloger.js";
+
+const toml = lazy<typeof SmolToml>("smol-toml");
 
 /** A plain object (not an array, not null), as JSON, YAML and TOML parsers return for a mapping. */
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -31,7 +34,7 @@ export function parseJsonFile(
 /** The file's TOML document, or undefined after a warning (naming the first line of the error) when it is not TOML. */
 export function parseTomlFile(file: CatalogFile, ctx: CatalogContext): Record<string, unknown> | undefined {
   try {
-    return parseToml(file.content.toString("utf8"));
+    return toml().parse(file.content.toString("utf8"));
   } catch (e) {
     ctx.warn(`${file.path}: not valid TOML: ${firstLine(errorMessage(e))}`);
     return undefined;

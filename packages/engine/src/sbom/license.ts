@@ -1,5 +1,9 @@
-import * as SPDX from "@cyclonedx/cyclonedx-library/SPDX";
-import parseSpdxExpression from "spdx-expression-parse";
+import type * as CycloneDxSpdx from "@cyclonedx/cyclonedx-library/SPDX";
+import type parseSpdxExpressionFn from "spdx-expression-parse";
+import { lazy } from "../lazy.js";
+
+const spdxIds = lazy<typeof CycloneDxSpdx>("@cyclonedx/cyclonedx-library/SPDX");
+const parseSpdxExpression = lazy<typeof parseSpdxExpressionFn>("spdx-expression-parse");
 
 /**
  * One declared license, sorted into what SBOM formats can carry: a license-list id, a compound SPDX
@@ -13,7 +17,7 @@ export type LicenseKind =
 export function classifyLicense(text: string): LicenseKind {
   const value = text.trim();
   // CycloneDX's schema only accepts ids from its copy of the SPDX list; its helper also fixes the case.
-  const id = SPDX.fixupSpdxId(value);
+  const id = spdxIds().fixupSpdxId(value);
   if (id !== undefined) return { kind: "id", id };
   if (isSpdxExpression(value)) return { kind: "expression", expression: value };
   return { kind: "name", name: value };
@@ -21,7 +25,7 @@ export function classifyLicense(text: string): LicenseKind {
 
 export function isSpdxExpression(text: string): boolean {
   try {
-    parseSpdxExpression(text);
+    parseSpdxExpression()(text);
     return true;
   } catch {
     return false;

@@ -1,6 +1,9 @@
 import { type Readable, Transform } from "node:stream";
 import * as zlib from "node:zlib";
-import { Decompress as ZstdDecompress } from "fzstd";
+import type * as Fzstd from "fzstd";
+import { lazy } from "../lazy.js";
+
+const fzstd = lazy<typeof Fzstd>("fzstd");
 
 export type Compression = "gzip" | "zstd" | "none";
 
@@ -22,7 +25,7 @@ function zstdDecompressor(): Transform {
   const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   if (native) return native();
   let push: ((chunk: Buffer) => void) | undefined;
-  const decoder = new ZstdDecompress((chunk) => push?.(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+  const decoder = new (fzstd().Decompress)((chunk) => push?.(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       push = (c) => this.push(c);

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import { pipeline, type Readable, Transform } from "node:stream";
-import * as tar from "tar-stream";
+import type * as TarStream from "tar-stream";
+import { lazy } from "../lazy.js";
 import { ChunkReader } from "./chunks.js";
 import { decompressor, detectCompression, peekStream } from "./decompress.js";
 import { type EntryKind, type FileEntry, SourceError } from "./entry.js";
@@ -19,10 +20,13 @@ export interface WalkTarOptions {
 
 export const DEFAULT_MAX_UNCOMPRESSED = 64 * 1024 ** 3;
 
+/** Only a scan that reads a layer needs the tar parser: a fully cached rescan never loads it. */
+const tarStream = lazy<typeof TarStream>("tar-stream");
+
 const WHITEOUT_PREFIX = ".wh.";
 const OPAQUE_MARKER = ".wh..wh..opq";
 
-function kindOf(type: tar.Header["type"]): EntryKind {
+function kindOf(type: TarStream.Header["type"]): EntryKind {
   switch (type) {
     case "file":
     case "contiguous-file":
@@ -75,7 +79,7 @@ export async function* walkTar(input: Readable, opts: WalkTarOptions): AsyncGene
     opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED,
     opts.label,
   );
-  const extract = tar.extract();
+  const extract = tarStream().extract();
   const decomp = decompressor(kind);
   const stages: NodeJS.ReadWriteStream[] = decomp ? [decomp, meter] : [meter];
   let failure: Error | undefined;
@@ -116,7 +120,7 @@ function wrapTarError(e: unknown, kind: string, label: string): Error {
   );
 }
 
-function toEntry(h: tar.Header, reader: ChunkReader, opts: WalkTarOptions): FileEntry | undefined {
+function toEntry(h: TarStream.Header, reader: ChunkReader, opts: WalkTarOptions): FileEntry | undefined {
   const path = normalizeInRoot(h.name);
   if (path === undefined) {
     opts.warn(`${opts.label}: skipped member ${JSON.stringify(h.name)}: path leaves the root`);

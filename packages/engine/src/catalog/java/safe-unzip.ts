@@ -1,4 +1,8 @@
-import { type UnzipFileInfo, unzipSync } from "fflate";
+import type * as Fflate from "fflate";
+import type { UnzipFileInfo } from "fflate";
+import { lazy } from "../../lazy.js";
+
+const fflate = lazy<typeof Fflate>("fflate");
 
 /**
  * Extracts only the wanted members of a zip archive, deciding from the central directory's declared sizes
@@ -64,14 +68,14 @@ export function unzipSelected(
     return true;
   };
   try {
-    return unzipSync(data, { filter });
+    return fflate().unzipSync(data, { filter });
   } catch (e) {
     // The directory was read but one entry's data is damaged: salvage the others one by one.
     if (!inflating) throw e;
     budget.remaining = start;
     const names: string[] = [];
     // A listing pass: the filter refuses everything, so nothing is inflated.
-    unzipSync(data, {
+    fflate().unzipSync(data, {
       filter: (f) => {
         if (want(f.name) && !refused.has(f.name)) names.push(f.name);
         return false;
@@ -80,7 +84,7 @@ export function unzipSelected(
     const out: Record<string, Uint8Array> = {};
     for (const name of new Set(names)) {
       try {
-        Object.assign(out, unzipSync(data, { filter: (f) => f.name === name && filter(f) }));
+        Object.assign(out, fflate().unzipSync(data, { filter: (f) => f.name === name && filter(f) }));
       } catch (inner) {
         warn(`${name}: cannot be extracted (${inner instanceof Error ? inner.message : String(inner)}); skipped`);
       }

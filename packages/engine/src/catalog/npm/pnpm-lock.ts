@@ -1,8 +1,11 @@
-import { parse as parseYaml } from "yaml";
+import type * as Yaml from "yaml";
+import { lazy } from "../../lazy.js";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
 import { errorMessage, isRecord } from "../parse.js";
 import { npmPackage, outsideNodeModules, splitDescriptor, uniqueReleases } from "./npm-package.js";
+
+const yaml = lazy<typeof Yaml>("yaml");
 
 /**
  * pnpm-lock.yaml. Every lockfile format lists each resolved package under "packages", keyed by name and
@@ -18,7 +21,7 @@ export const pnpmLockCataloger: Cataloger = {
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
     let lock: unknown;
     try {
-      lock = parseYaml(file.content.toString("utf8"));
+      lock = yaml().parse(file.content.toString("utf8"));
     } catch (e) {
       ctx.warn(`${file.path}: not valid YAML: ${errorMessage(e)}`);
       return [];

@@ -1,8 +1,11 @@
-import { parseSyml } from "@yarnpkg/parsers";
+import type * as YarnParsers from "@yarnpkg/parsers";
+import { lazy } from "../../lazy.js";
 import type { PackageInput } from "../../package/package.js";
 import type { CatalogContext, Cataloger, CatalogFile } from "../cataloger.js";
 import { errorMessage, firstLine, isRecord } from "../parse.js";
 import { npmPackage, outsideNodeModules, splitDescriptor, uniqueReleases } from "./npm-package.js";
+
+const yarnParsers = lazy<typeof YarnParsers>("@yarnpkg/parsers");
 
 /** Berry protocols that point at the project's own folders, not at a released package. */
 const LOCAL_PROTOCOLS = new Set(["workspace", "link", "portal"]);
@@ -18,7 +21,7 @@ export const yarnLockCataloger: Cataloger = {
   parse(file: CatalogFile, ctx: CatalogContext): PackageInput[] {
     let lock: Record<string, unknown>;
     try {
-      lock = parseSyml(file.content.toString("utf8"));
+      lock = yarnParsers().parseSyml(file.content.toString("utf8"));
     } catch (e) {
       ctx.warn(`${file.path}: not a valid yarn.lock: ${firstLine(errorMessage(e))}`);
       return [];

@@ -1,4 +1,7 @@
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { lazy } from "../../lazy.js";
+
+const sqlite = lazy<typeof BetterSqlite3>("better-sqlite3");
 
 /** Whether the content is an SQLite database file ("SQLite format 3\0"). */
 export function isSqlite(content: Uint8Array): boolean {
@@ -24,6 +27,7 @@ export function readSqliteBlobs(content: Buffer): Array<{ hnum: number; blob: Bu
     image[18] = 1;
     image[19] = 1;
   }
+  const Database = sqlite();
   const db = new Database(image, { readonly: true });
   try {
     return db.prepare("SELECT hnum, blob FROM Packages").all() as Array<{ hnum: number; blob: Buffer }>;
