@@ -25,7 +25,9 @@ function zstdDecompressor(): Transform {
   const native = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   if (native) return native();
   let push: ((chunk: Buffer) => void) | undefined;
-  const decoder = new (fzstd().Decompress)((chunk) => push?.(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+  const decoder = new (fzstd().Decompress)((chunk) =>
+    push?.(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
+  );
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       push = (c) => this.push(c);
