@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -78,6 +78,12 @@ describe("rampart sbom", () => {
     const missing = await rampart(["sbom", "./does-not-exist.tar"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it("writes to a device in place instead of replacing it (-o /dev/null)", async () => {
+    const r = await rampart(["sbom", testdata("images/debian-bookworm.docker.tar"), "-f", "json", "-o", "/dev/null", "--cache-dir", cacheDir]);
+    expect(r.code).toBe(0);
+    expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
   });
 
   it("fails with exit code 2 on a usage error", async () => {

@@ -125,4 +125,10 @@ build_malware() {
 step "layer malware" build_malware
 
 for d in "$L"/*/; do printf '%-10s %6s %6s files\n' "$(basename "$d")" "$(du -sh "$d" | cut -f1)" "$(find "$d" -type f | wc -l)"; done | tee "$TD/layers-summary.txt"
+# fail loudly (and build again next time) if any layer came out incomplete
+for f in node/app/node/node_modules/lodash/package.json pyfake/app/python/requirements.txt java/app/java/app.jar \
+  java/app/java/lib/commons-text-1.9.jar java/app/java/lib/log4j-core-2.14.1-FAKE.jar go/usr/local/bin/rampart-goapp \
+  go/usr/local/bin/direnv secrets/app/config/.env malware/app/uploads/eicar.com; do
+  [ -s "$L/$f" ] || { echo "setup: layer file $L/$f is missing (see $TD/apt*.log)" >&2; exit 1; }
+done
 touch "$L/.done"
