@@ -81,7 +81,16 @@ describe("rampart sbom", () => {
   });
 
   it("writes to a device in place instead of replacing it (-o /dev/null)", async () => {
-    const r = await rampart(["sbom", testdata("images/debian-bookworm.docker.tar"), "-f", "json", "-o", "/dev/null", "--cache-dir", cacheDir]);
+    const r = await rampart([
+      "sbom",
+      testdata("images/debian-bookworm.docker.tar"),
+      "-f",
+      "json",
+      "-o",
+      "/dev/null",
+      "--cache-dir",
+      cacheDir,
+    ]);
     expect(r.code).toBe(0);
     expect(statSync("/dev/null").isCharacterDevice()).toBe(true);
   });
