@@ -145,5 +145,6 @@ console.log(
   `rampart warm: ${f(warm.seconds)} s = ${f(results.warm.ratioToFloor)}× floor (goal ≤ 0.1), peak RSS ${warm.maxRssMb.toFixed(0)} MB`,
 );
 console.log(
-  `rootfs dir: rampart ${f(dirRun.seconds)} s, ${dirPackages} packages, ${dirRun.maxRssMb.toFixed(0)} MB; cdxgen ${f(cdx.seconds)} s, ${cdxPackages} distinct purls, ${cdx.maxRssMb.toFixed(0)} MB → ${f(results.rootfs.speedup)}× faster`,
+  `rootfs dir: rampart ${f(dirRun.seconds)} s, ${dirPackages} packages (${withSources} with their source packages), ${dirRun.maxRssMb.toFixed(0)} MB; ` +
+    `cdxgen ${f(cdx.seconds)} s, ${cdxPackages} packages (${cdxComponents.length} components incl. files), ${cdx.maxRssMb.toFixed(0)} MB → rampart ${f(results.rootfs.speedup)}× faster`,
 );
