@@ -1,23 +1,10 @@
-import { readFileSync } from "node:fs";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { describe, expect, it } from "vitest";
-import type { Package } from "../package/package.js";
 import { renderCycloneDx } from "./cyclonedx.js";
 import { MAX_COMPONENT_DEPTH } from "./cyclonedx-read.js";
-import type { Inventory } from "./inventory.js";
 import { parseSbom } from "./read.js";
 import { SbomError } from "./sbom-error.js";
-
-const read = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
-const fixture = (): Inventory => JSON.parse(read("inventory.json")) as Inventory;
-const byName = (inv: Inventory) => new Map(inv.packages.map((p) => [p.name, p]));
-const essentials = (p: Package) => ({
-  purl: p.purl,
-  name: p.name,
-  version: p.version,
-  source: p.source,
-  locations: p.locations,
-});
+import { byName, essentials, fixture, read } from "./test-support.js";
 
 describe("CycloneDX reader: round trip", () => {
   it("reads back what the writer wrote", () => {

@@ -1,12 +1,9 @@
-import { readFileSync } from "node:fs";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { describe, expect, it } from "vitest";
 import { purlFor } from "../package/purl.js";
 import { cycloneDxLicenses, renderCycloneDx, toCycloneDx } from "./cyclonedx.js";
 import type { Inventory } from "./inventory.js";
-
-const fixture = (): Inventory =>
-  JSON.parse(readFileSync(new URL("./testdata/inventory.json", import.meta.url), "utf8")) as Inventory;
+import { fixture } from "./test-support.js";
 
 const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
 

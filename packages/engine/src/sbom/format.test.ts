@@ -1,11 +1,7 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatInventory, SBOM_FORMATS, type SbomFormat } from "./format.js";
-import type { Inventory } from "./inventory.js";
 import { readSbom } from "./read.js";
-
-const fixture = (): Inventory =>
-  JSON.parse(readFileSync(new URL("./testdata/inventory.json", import.meta.url), "utf8")) as Inventory;
+import { fixture } from "./test-support.js";
 
 describe("formatInventory", () => {
   it("renders every format", () => {

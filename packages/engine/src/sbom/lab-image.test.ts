@@ -1,26 +1,13 @@
-// Writers and readers on a real scan of the lab's vuln-app image (Debian 11 + node, python, java, go layers).
-import { readFileSync } from "node:fs";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
-import { Ajv2019 } from "ajv/dist/2019.js";
 import parseSpdxExpression from "spdx-expression-parse";
 import { beforeAll, describe, expect, it } from "vitest";
 import { inventoryOf } from "../../../../test/fixtures/scan.js";
 import { testdata } from "../../../../test/fixtures/testdata.js";
-import type { Package } from "../package/package.js";
 import { renderCycloneDx } from "./cyclonedx.js";
 import type { Inventory } from "./inventory.js";
 import { readSbom } from "./read.js";
 import { renderSpdx } from "./spdx.js";
-
-const schema = JSON.parse(readFileSync(new URL("./testdata/spdx-2.3.rampart-schema.json", import.meta.url), "utf8"));
-const validateSpdx = new Ajv2019({ allErrors: true }).compile(schema);
-const essentials = (p: Package) => ({
-  purl: p.purl,
-  name: p.name,
-  version: p.version,
-  source: p.source,
-  locations: p.locations,
-});
+import { essentials, validateSpdx } from "./test-support.js";
 
 let inv: Inventory;
 beforeAll(async () => {

@@ -1,10 +1,7 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Inventory } from "./inventory.js";
 import { renderJson, renderTable } from "./report.js";
-
-const fixture = (): Inventory =>
-  JSON.parse(readFileSync(new URL("./testdata/inventory.json", import.meta.url), "utf8")) as Inventory;
+import { fixture } from "./test-support.js";
 
 describe("renderTable", () => {
   it("lists packages sorted by name with aligned NAME, VERSION, TYPE and SOURCE columns", () => {

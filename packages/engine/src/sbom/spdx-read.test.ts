@@ -1,23 +1,9 @@
-import { readFileSync } from "node:fs";
-import { Ajv2019 } from "ajv/dist/2019.js";
 import { describe, expect, it } from "vitest";
 import type { Package } from "../package/package.js";
-import type { Inventory } from "./inventory.js";
 import { parseSbom } from "./read.js";
 import { SbomError } from "./sbom-error.js";
 import { renderSpdx } from "./spdx.js";
-
-const read = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
-const fixture = (): Inventory => JSON.parse(read("inventory.json")) as Inventory;
-const byName = (inv: Inventory) => new Map(inv.packages.map((p) => [p.name, p]));
-const essentials = (p: Package) => ({
-  purl: p.purl,
-  name: p.name,
-  version: p.version,
-  source: p.source,
-  locations: p.locations,
-});
-const validate = new Ajv2019({ allErrors: true }).compile(JSON.parse(read("spdx-2.3.rampart-schema.json")));
+import { byName, essentials, fixture, read, validateSpdx as validate } from "./test-support.js";
 
 describe("SPDX reader: round trip", () => {
   it("reads back what the writer wrote", () => {

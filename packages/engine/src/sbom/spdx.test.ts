@@ -1,16 +1,9 @@
-import { readFileSync } from "node:fs";
-import { Ajv2019 } from "ajv/dist/2019.js";
 import parseSpdxExpression from "spdx-expression-parse";
 import { describe, expect, it } from "vitest";
 import type { Inventory } from "./inventory.js";
 import { renderSpdx, spdxDate, toSpdx } from "./spdx.js";
+import { fixture, validateSpdx as validate } from "./test-support.js";
 
-const read = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), "utf8");
-const fixture = (): Inventory => JSON.parse(read("inventory.json")) as Inventory;
-
-// Rampart's schema written from the SPDX 2.3 specification (see testdata/README.md), draft 2019-09; Ajv's
-// strict mode stays on so a schema it misreads fails loudly.
-const validate = new Ajv2019({ allErrors: true }).compile(JSON.parse(read("spdx-2.3.rampart-schema.json")));
 const errorsOf = (text: string) => (validate(JSON.parse(text)) ? [] : (validate.errors ?? []));
 
 type SpdxPackage = {

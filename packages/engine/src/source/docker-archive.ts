@@ -18,7 +18,15 @@ export async function openDockerArchive(
   path: string,
   opts: SourceOptions & { name?: string; tag?: string } = {},
 ): Promise<ImageSource> {
-  const store = await TarBlobStore.open(path);
+  return dockerArchiveFromStore(await TarBlobStore.open(path), opts);
+}
+
+/** The same, from an archive already indexed. */
+export async function dockerArchiveFromStore(
+  store: TarBlobStore,
+  opts: SourceOptions & { name?: string; tag?: string } = {},
+): Promise<ImageSource> {
+  const path = store.label;
   if (!store.has("manifest.json")) throw new SourceError(`${path}: not a docker-archive (no manifest.json)`);
   const manifest = await readJson<ManifestEntry[]>(store, "manifest.json");
   if (!Array.isArray(manifest) || manifest.length === 0)

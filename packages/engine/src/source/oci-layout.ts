@@ -51,7 +51,20 @@ export async function openOciLayout(
   opts: SourceOptions & { ref?: string; name?: string } = {},
 ): Promise<ImageSource> {
   const isDir = (await stat(path).catch(() => undefined))?.isDirectory();
-  const store: BlobStore = isDir ? new DirBlobStore(path) : await TarBlobStore.open(path);
+  return ociFromStore(
+    isDir ? new DirBlobStore(path) : await TarBlobStore.open(path),
+    isDir ? "oci-layout" : "oci-archive",
+    opts,
+  );
+}
+
+/** The same, from a layout already opened (a directory, or an archive already indexed). */
+export async function ociFromStore(
+  store: BlobStore,
+  transport: "oci-layout" | "oci-archive",
+  opts: SourceOptions & { ref?: string; name?: string } = {},
+): Promise<ImageSource> {
+  const path = store.label;
   if ((await store.size("oci-layout")) === undefined)
     throw new SourceError(`${path}: not an OCI image layout (no oci-layout file)`);
   const index = await readJson<ImageIndex>(store, "index.json");
@@ -68,7 +81,7 @@ export async function openOciLayout(
   return imageFromStore({
     store,
     name: opts.name ?? path,
-    transport: isDir ? "oci-layout" : "oci-archive",
+    transport,
     tags: tag ? [tag] : [],
     manifestDigest: digest,
     configName: blobPath(manifest.config.digest),

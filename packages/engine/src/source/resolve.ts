@@ -6,10 +6,10 @@ import { pipeline } from "node:stream/promises";
 import { TarBlobStore } from "./blob-store.js";
 import { decompressor, detectCompression } from "./decompress.js";
 import { openDirectory, openHost } from "./directory.js";
-import { openDockerArchive } from "./docker-archive.js";
+import { dockerArchiveFromStore, openDockerArchive } from "./docker-archive.js";
 import { openEngineImage } from "./engine/index.js";
 import { SourceError } from "./entry.js";
-import { openOciLayout } from "./oci-layout.js";
+import { ociFromStore, openOciLayout } from "./oci-layout.js";
 import { openRegistryImage } from "./registry/index.js";
 import type { Source, SourceOptions } from "./source.js";
 
@@ -131,9 +131,9 @@ export async function openTarget(target: Exclude<Target, { kind: "sbom" }>, opts
       try {
         const store = await TarBlobStore.open(plain.path);
         const img = store.has("manifest.json")
-          ? await openDockerArchive(plain.path, { ...opts, name: target.path })
+          ? await dockerArchiveFromStore(store, { ...opts, name: target.path })
           : store.has("oci-layout")
-            ? await openOciLayout(plain.path, { ...opts, name: target.path })
+            ? await ociFromStore(store, "oci-archive", { ...opts, name: target.path })
             : undefined;
         if (!img)
           throw new SourceError(`${target.path}: a tar, but not an image archive (no manifest.json or oci-layout)`);

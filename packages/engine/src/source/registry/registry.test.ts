@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as http from "node:http";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { createGunzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDockerArchive } from "../docker-archive.js";
@@ -17,23 +14,12 @@ import { openRegistryImage } from "./registry-source.js";
 
 // Real registries (Debian's docker-registry, distribution 2.8) on loopback, from test/setup/registry.sh:
 // :5000 open (HTTP), :5001 htpasswd basic auth (HTTPS, self-signed), :5002 token auth (HTTP) + token server :5003.
+// test/global-setup.ts starts them once for the whole run.
 const TESTDATA = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
 const REGISTRY_DIR = join(TESTDATA, "registry");
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
-const SCRIPT = join(ROOT, "test/setup/registry.sh");
-const PORTS = [5000, 5001, 5002, 5003];
 const OPEN = "127.0.0.1:5000";
 const BASIC = "127.0.0.1:5001";
 const TOKEN = "127.0.0.1:5002";
-
-const portAnswers = (port: number) =>
-  new Promise<boolean>((done) => {
-    const s = connect({ host: "127.0.0.1", port }, () => {
-      s.destroy();
-      done(true);
-    });
-    s.on("error", () => done(false));
-  });
 
 const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
@@ -61,7 +47,6 @@ async function openAndClose(ref: string, opts: Parameters<typeof openRegistryIma
 }
 
 describe("registry source against real registries", () => {
-  let startedHere = false;
   let password = "";
   let bookworm: ImageSource;
   let bullseye: ImageSource;
@@ -72,11 +57,6 @@ describe("registry source against real registries", () => {
     if (!existsSync(passwordFile) || !existsSync(join(TESTDATA, "images")))
       throw new Error(`test registries are not set up under ${REGISTRY_DIR}: run npm run test:setup`);
     password = readFileSync(passwordFile, "utf8").trim();
-    const up = await Promise.all(PORTS.map(portAnswers));
-    if (!up.every(Boolean)) {
-      execFileSync("bash", [SCRIPT, "start"], { env: { ...process.env, RAMPART_TESTDATA: TESTDATA }, stdio: "pipe" });
-      startedHere = true;
-    }
     const catalog = await fetch(`http://${OPEN}/v2/_catalog`).then((r) => r.json());
     if (!(catalog as { repositories?: string[] }).repositories?.includes("rampart/multi"))
       throw new Error("the test images are not pushed to the test registries: run npm run test:setup");
@@ -89,7 +69,6 @@ describe("registry source against real registries", () => {
 
   afterAll(async () => {
     await Promise.all([bookworm?.close(), bullseye?.close(), vulnApp?.close()]);
-    if (startedHere) execFileSync("bash", [SCRIPT, "stop"], { env: { ...process.env, RAMPART_TESTDATA: TESTDATA } });
   });
 
   it("pulls a Docker v2 manifest, config and layers anonymously from the open registry", async () => {
