@@ -2,10 +2,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { join, resolve } from "node:path";
+import { buildTestDb } from "./fixtures/vulndb.js";
 
 /**
- * Starts the loopback test registries (test/setup/registry.sh) once for the whole test run, so test files
- * running in parallel never race to start them; stops them afterwards if this run started them.
+ * Once for the whole test run, so test files running in parallel never race: builds the vulnerability DB
+ * from the feed fixtures (when the fixtures or the DB code changed), and starts the loopback test
+ * registries (test/setup/registry.sh), stopping them afterwards if this run started them.
  */
 const SCRIPT = resolve(import.meta.dirname, "setup/registry.sh");
 const PORTS = [5000, 5001, 5002, 5003];
@@ -20,6 +22,7 @@ const answers = (port: number) =>
   });
 
 export default async function setup(): Promise<() => void> {
+  await buildTestDb();
   const testdata = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
   if (!existsSync(join(testdata, "registry"))) return () => {};
   const up = await Promise.all(PORTS.map(answers));

@@ -16,3 +16,5 @@ export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
 export type { FilesystemSource, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
 export { ENGINE_VERSION } from "./version.js";
+export { writeFileAtomic } from "./atomic-file.js";
+export * from "./vulndb/index.js";

@@ -54,16 +54,9 @@ export async function inventoryOf(targetText: string, o: SbomCommandOptions): Pr
   }
 }
 
-export function registerSbom(program: Command): void {
-  program
-    .command("sbom")
-    .description("Catalog the packages of an image, directory or host and write an SBOM")
-    .argument(
-      "<target>",
-      "image archive, OCI layout, registry://REF or REF, docker://NAME, podman://NAME, a directory, `host`, or an SBOM file",
-    )
-    .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
-    .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
+/** The options every command that reads a target shares: registry access, walks, the layer cache. */
+export function withSourceOptions(cmd: Command): Command {
+  return cmd
     .option("--platform <os/arch[/variant]>", "platform to pick from a multi-platform image (default: this machine's)")
     .option("--username <user>", "registry user name (or RAMPART_USERNAME)")
     .option("--password <password>", "registry password or token (or RAMPART_PASSWORD)")
@@ -71,12 +64,25 @@ export function registerSbom(program: Command): void {
     .option("--exclude <path...>", "leave these paths out of directory and host walks")
     .option("--no-cache", "do not use or fill the layer cache")
     .option("--cache-dir <dir>", "layer cache directory (default ~/.cache/rampart/layers)")
-    .option("-q, --quiet", "no progress output")
-    .action(async (targetText: string, o: SbomCommandOptions) => {
-      if (!SBOM_FORMATS.includes(o.format as SbomFormat))
-        throw new UsageError(`unknown format ${o.format}; use one of ${SBOM_FORMATS.join(", ")}`);
-      const inv = await inventoryOf(targetText, o);
-      for (const w of inv.warnings) if (!o.quiet) process.stderr.write(`warning: ${w}\n`);
-      await writeOutput(formatInventory(inv, o.format as SbomFormat), o.output);
-    });
+    .option("-q, --quiet", "no progress output");
+}
+
+export function registerSbom(program: Command): void {
+  withSourceOptions(
+    program
+      .command("sbom")
+      .description("Catalog the packages of an image, directory or host and write an SBOM")
+      .argument(
+        "<target>",
+        "image archive, OCI layout, registry://REF or REF, docker://NAME, podman://NAME, a directory, `host`, or an SBOM file",
+      )
+      .option("-f, --format <format>", `output format: ${SBOM_FORMATS.join(", ")}`, "table")
+      .option("-o, --output <file>", "write to FILE instead of standard output (atomically)"),
+  ).action(async (targetText: string, o: SbomCommandOptions) => {
+    if (!SBOM_FORMATS.includes(o.format as SbomFormat))
+      throw new UsageError(`unknown format ${o.format}; use one of ${SBOM_FORMATS.join(", ")}`);
+    const inv = await inventoryOf(targetText, o);
+    for (const w of inv.warnings) if (!o.quiet) process.stderr.write(`warning: ${w}\n`);
+    await writeOutput(formatInventory(inv, o.format as SbomFormat), o.output);
+  });
 }
