@@ -188,9 +188,9 @@ describe("db update over HTTP", () => {
 
   const serve = (handler: Parameters<typeof createServer>[1]) =>
     new Promise<string>((ok) => {
-      server = createServer(handler).listen(0, "127.0.0.1", () =>
-        ok(`http://127.0.0.1:${(server?.address() as AddressInfo).port}`),
-      );
+      const srv = createServer(handler);
+      server = srv;
+      srv.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${(srv.address() as AddressInfo).port}`));
     });
 
   it("reads a mirror served over HTTP; ecosystems the mirror lacks are skipped, not fatal", async () => {
