@@ -30,7 +30,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`rampart: error: ${message}\n`);
-    if (process.env.RAMPART_DEBUG && e instanceof Error && !(e instanceof SourceError) && !(e instanceof DbError) && !(e instanceof FeedError))
+    if (
+      process.env.RAMPART_DEBUG &&
+      e instanceof Error &&
+      !(e instanceof SourceError) &&
+      !(e instanceof DbError) &&
+      !(e instanceof FeedError)
+    )
       process.stderr.write(`${e.stack}\n`);
     return 1;
   }

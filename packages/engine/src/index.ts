@@ -1,10 +1,15 @@
 // Public API of the engine: what the CLI, console and sensor use.
+
+export { writeFileAtomic } from "./atomic-file.js";
 export { defaultCacheDir, LayerCache } from "./cache/layer-cache.js";
 export type { CatalogContext, Cataloger, CatalogFile, FileSelector } from "./catalog/cataloger.js";
 export { allCatalogers } from "./catalog/catalogers.js";
+export * from "./match/index.js";
 export type { Distro } from "./package/distro.js";
 export type { Location, Package, PackageInput, PackageType } from "./package/package.js";
 export { purlFor } from "./package/purl.js";
+export * from "./report/index.js";
+export * from "./risk/index.js";
 export * from "./sbom/index.js";
 export { type CatalogOptions, type CatalogResult, catalogSource, type ScanProgress } from "./scan/scan.js";
 export { openDirectory, openHost } from "./source/directory.js";
@@ -15,6 +20,7 @@ export { openOciLayout } from "./source/oci-layout.js";
 export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
 export type { FilesystemSource, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
+export * from "./version/index.js";
 export { ENGINE_VERSION } from "./version.js";
-export { writeFileAtomic } from "./atomic-file.js";
+export * from "./vex/index.js";
 export * from "./vulndb/index.js";

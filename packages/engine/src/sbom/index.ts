@@ -16,3 +16,4 @@ export { renderJson, renderTable } from "./report.js";
 export { SbomError } from "./sbom-error.js";
 export { renderSpdx, type SpdxOptions, toSpdx } from "./spdx.js";
 export { readSpdx } from "./spdx-read.js";
+export { imagePurl } from "./subject.js";

@@ -1,0 +1,162 @@
+import { stat } from "node:fs/promises";
+import {
+  applySuppressions,
+  byRisk,
+  defaultDbDir,
+  ENGINE_VERSION,
+  type Finding,
+  formatScanReport,
+  type IgnoreRule,
+  imagePurl,
+  loadIgnoreFile,
+  loadVex,
+  Matcher,
+  SCAN_FORMATS,
+  type ScanFormat,
+  type ScanReport,
+  SEVERITIES,
+  type Severity,
+  type VexStatement,
+  VulnDb,
+} from "@rampart/engine";
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import { writeOutput } from "../output.js";
+import { inventoryOf, type SbomCommandOptions, withSourceOptions } from "./sbom.js";
+
+/** Exit code when findings cross --fail-on / --fail-on-count (1 is an error, 2 a usage mistake). */
+export const EXIT_FINDINGS = 3;
+
+const SORTS = ["risk", "severity", "epss", "kev", "package", "id"] as const;
+type Sort = (typeof SORTS)[number];
+/** Read from the working directory when no --ignore-file is given, as Trivy reads .trivyignore. */
+const DEFAULT_IGNORE_FILES = [".rampartignore.yaml", ".rampartignore.yml", ".rampartignore"];
+/** Older vulnerability data than this gets a warning: a stale DB hides new CVEs. */
+const STALE_DAYS = 7;
+
+interface ScanOptions extends SbomCommandOptions {
+  severity?: string;
+  failOn?: string;
+  failOnCount?: string;
+  ignoreUnfixed?: boolean;
+  ignoreFile?: string;
+  vex?: string[];
+  sort: string;
+  dbDir?: string;
+  scanners: string;
+}
+
+const parseSeverity = (s: string, flag: string): Severity => {
+  const v = s.trim().toLowerCase();
+  if (!(SEVERITIES as readonly string[]).includes(v))
+    throw new UsageError(`${flag}: unknown severity ${s}; use ${SEVERITIES.join(", ")}`);
+  return v as Severity;
+};
+const atLeast = (sev: Severity, min: Severity) => SEVERITIES.indexOf(sev) <= SEVERITIES.indexOf(min);
+
+const SORTERS: Record<Sort, (a: Finding, b: Finding) => number> = {
+  risk: byRisk,
+  severity: (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || byRisk(a, b),
+  epss: (a, b) => (b.epss?.score ?? -1) - (a.epss?.score ?? -1) || byRisk(a, b),
+  kev: (a, b) => Number(!!b.kev) - Number(!!a.kev) || byRisk(a, b),
+  package: (a, b) =>
+    a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version) || byRisk(a, b),
+  id: (a, b) => a.id.localeCompare(b.id) || a.package.purl.localeCompare(b.package.purl),
+};
+
+export function registerScan(program: Command): void {
+  withSourceOptions(
+    program
+      .command("scan")
+      .description("Find the known vulnerabilities of an image, directory, host or SBOM, ranked by risk")
+      .argument("<target>", "anything `rampart sbom` reads, or an SBOM file (CycloneDX, SPDX)")
+      .option("-f, --format <format>", `output format: ${SCAN_FORMATS.join(", ")}`, "table")
+      .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
+      .option("--scanners <list>", "what to look for (vuln)", "vuln")
+      .option("--severity <list>", "only report these severities (comma-separated, e.g. critical,high)")
+      .option("--fail-on <severity>", `exit ${EXIT_FINDINGS} when a reported finding is at least this severe`)
+      .option(
+        "--fail-on-count <n>",
+        `exit ${EXIT_FINDINGS} when at least N findings are reported (at --fail-on severity or above, if given)`,
+      )
+      .option("--ignore-unfixed", "hide vulnerabilities that have no fix yet")
+      .option(
+        "--ignore-file <file>",
+        `ignore rules (YAML or .trivyignore format; default ${DEFAULT_IGNORE_FILES.join(" or ")} in the working directory)`,
+      )
+      .option("--vex <file...>", "OpenVEX or CycloneDX VEX documents; not_affected/fixed statements suppress findings")
+      .option("--sort <key>", `order of findings: ${SORTS.join(", ")}`, "risk")
+      .option("--db-dir <dir>", "vulnerability DB directory (default ~/.cache/rampart/db, or RAMPART_DB_DIR)"),
+  ).action(async (targetText: string, o: ScanOptions) => {
+    if (!SCAN_FORMATS.includes(o.format as ScanFormat))
+      throw new UsageError(`unknown format ${o.format}; use one of ${SCAN_FORMATS.join(", ")}`);
+    if (!SORTS.includes(o.sort as Sort)) throw new UsageError(`unknown sort ${o.sort}; use one of ${SORTS.join(", ")}`);
+    const scanners = o.scanners.split(",").map((s) => s.trim());
+    for (const s of scanners) if (s !== "vuln") throw new UsageError(`unknown scanner ${s}; available: vuln`);
+    const only = o.severity?.split(",").map((s) => parseSeverity(s, "--severity"));
+    const failOn = o.failOn ? parseSeverity(o.failOn, "--fail-on") : undefined;
+    const failCount = o.failOnCount === undefined ? undefined : Number(o.failOnCount);
+    if (failCount !== undefined && (!Number.isInteger(failCount) || failCount < 1))
+      throw new UsageError("--fail-on-count: expected a whole number ≥ 1");
+    const ignores: IgnoreRule[] = await loadIgnores(o.ignoreFile);
+    const vex: VexStatement[] = (o.vex ?? []).flatMap((f) => loadVex(f));
+
+    const db = VulnDb.open(o.dbDir ?? defaultDbDir());
+    try {
+      const inv = await inventoryOf(targetText, o);
+      const status = db.status();
+      const now = new Date();
+      const result = new Matcher(db).match(inv, { detectedAt: now.toISOString() });
+      const warnings = [...inv.warnings, ...result.warnings, ...staleness(status.feeds, now)];
+      let findings = result.findings;
+      if (o.ignoreUnfixed) findings = findings.filter((f) => f.fixState === "fixed");
+      if (only) findings = findings.filter((f) => only.includes(f.severity));
+      const subject = imagePurl(inv.source);
+      const sup = applySuppressions(findings, { ignores, vex }, now, subject ? { subject } : {});
+      warnings.push(...sup.warnings);
+      const report: ScanReport = {
+        source: inv.source,
+        ...(inv.distro ? { distro: inv.distro } : {}),
+        packageCount: result.matched,
+        findings: [...sup.kept].sort(SORTERS[o.sort as Sort]),
+        suppressed: sup.suppressed,
+        db: { schemaVersion: status.schemaVersion, builtAt: status.builtAt, feeds: status.feeds },
+        warnings,
+        tool: { name: "rampart", version: ENGINE_VERSION },
+        createdAt: now.toISOString(),
+      };
+      if (!o.quiet) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      await writeOutput(
+        formatScanReport(report, o.format as ScanFormat, {
+          inventory: inv,
+          color: !o.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+        }),
+        o.output,
+      );
+      const counted = failOn ? report.findings.filter((f) => atLeast(f.severity, failOn)) : report.findings;
+      if ((failOn || failCount !== undefined) && counted.length >= (failCount ?? 1)) {
+        process.stderr.write(
+          `rampart: ${counted.length} finding(s)${failOn ? ` at ${failOn} or above` : ""} (threshold ${failCount ?? 1}): failing with exit code ${EXIT_FINDINGS}\n`,
+        );
+        process.exitCode = EXIT_FINDINGS;
+      }
+    } finally {
+      db.close();
+    }
+  });
+}
+
+async function loadIgnores(file: string | undefined): Promise<IgnoreRule[]> {
+  if (file) return loadIgnoreFile(file);
+  for (const f of DEFAULT_IGNORE_FILES) if ((await stat(f).catch(() => undefined))?.isFile()) return loadIgnoreFile(f);
+  return [];
+}
+
+function staleness(feeds: ScanReport["db"]["feeds"], now: Date): string[] {
+  return feeds
+    .filter((f) => Date.parse(f.importedAt) < now.getTime() - STALE_DAYS * 86_400_000)
+    .map(
+      (f) =>
+        `${f.name} was imported ${Math.floor((now.getTime() - Date.parse(f.importedAt)) / 86_400_000)} days ago: run \`rampart db update\``,
+    );
+}

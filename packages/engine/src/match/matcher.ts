@@ -1,0 +1,199 @@
+import type { Package } from "../package/package.js";
+import { computeRisk } from "../risk/score.js";
+import { SEVERITIES } from "../risk/types.js";
+import type { Inventory } from "../sbom/inventory.js";
+import { fixedVersionsFor, isAffected, schemeForEcosystem } from "../version/index.js";
+import { nameKey } from "../vulndb/name-key.js";
+import type { AdvisoryInfo, AffectedRow, VulnDb } from "../vulndb/reader.js";
+import { lookupFor } from "./ecosystem.js";
+import type { Finding } from "./finding.js";
+import { foldAdvisories } from "./fold.js";
+import { severityOf } from "./severity.js";
+
+export interface MatchOptions {
+  /** ISO time the findings were detected (SSVC due dates count from it). Default now. */
+  detectedAt?: string;
+}
+
+export interface MatchResult {
+  findings: Finding[];
+  /** Packages looked up (the rest could not be: see warnings). */
+  matched: number;
+  warnings: string[];
+}
+
+const ID_PREFERENCE = ["CVE", "GHSA", "GO", "RUSTSEC", "PYSEC", "OSV"];
+const rankOfId = (id: string) => {
+  const i = ID_PREFERENCE.indexOf(id.split("-")[0] ?? "");
+  return i < 0 ? ID_PREFERENCE.length : i;
+};
+const MAX_REFERENCES = 25;
+
+/**
+ * Matches every package of an inventory against the DB. One finding per (package, vulnerability), with
+ * aliases folded, severity, EPSS, KEV and risk attached; sorted by risk, highest first.
+ */
+export class Matcher {
+  private readonly rowsCache = new Map<string, AffectedRow[]>();
+  private readonly infoCache = new Map<string, AdvisoryInfo | undefined>();
+
+  constructor(private readonly db: VulnDb) {}
+
+  match(inv: Inventory, opts: MatchOptions = {}): MatchResult {
+    const detectedAt = opts.detectedAt ?? new Date().toISOString();
+    const warnings = new Set<string>();
+    const findings: Finding[] = [];
+    let matched = 0;
+    for (const pkg of inv.packages) {
+      const lookup = lookupFor(pkg, inv.distro);
+      if ("skip" in lookup) {
+        warnings.add(`not matched: ${lookup.skip}`);
+        continue;
+      }
+      matched++;
+      findings.push(...this.matchPackage(pkg, lookup, detectedAt, warnings));
+    }
+    findings.sort(byRisk);
+    return { findings, matched, warnings: [...warnings] };
+  }
+
+  private matchPackage(
+    pkg: Package,
+    lookup: { ecosystems: string[]; name: string; version: string },
+    detectedAt: string,
+    warnings: Set<string>,
+  ): Finding[] {
+    const hits: Array<{ row: AffectedRow; info: AdvisoryInfo; fixed: string[] }> = [];
+    const knownIds = new Set<string>();
+    let ecosystemUsed = lookup.ecosystems[0] as string;
+    for (const eco of lookup.ecosystems) {
+      const rows = this.rows(eco, lookup.name);
+      if (rows.length) ecosystemUsed = eco;
+      for (const row of rows) {
+        knownIds.add(row.advisory);
+        const scheme = schemeForEcosystem(row.ecosystem);
+        if (!scheme) {
+          warnings.add(`no version comparison for ecosystem ${row.ecosystem}`);
+          continue;
+        }
+        if (!scheme.valid(lookup.version)) {
+          warnings.add(`${pkg.purl}: version ${lookup.version} is not a valid ${scheme.name} version; not matched`);
+          break;
+        }
+        if (!isAffected(lookup.version, row, scheme)) continue;
+        const info = this.info(row.advisory);
+        if (!info || info.withdrawn) continue;
+        hits.push({ row, info, fixed: fixedVersionsFor(lookup.version, row, scheme) });
+      }
+    }
+    if (hits.length === 0) return [];
+    const byId = new Map(hits.map((h) => [h.info.id, h]));
+    const groups = foldAdvisories(
+      hits.map((h) => ({ id: h.info.id, aliases: h.info.aliases, related: h.info.related })),
+      knownIds,
+    );
+    const scheme = schemeForEcosystem(ecosystemUsed);
+    return groups.map((ids) => {
+      const group = ids.map((id) => byId.get(id)).filter((h) => h !== undefined);
+      return this.finding(
+        pkg,
+        { ...lookup, ecosystem: ecosystemUsed },
+        group,
+        detectedAt,
+        (a, b) => scheme?.compare(a, b) ?? a.localeCompare(b),
+      );
+    });
+  }
+
+  private finding(
+    pkg: Package,
+    key: { ecosystem: string; name: string; version: string },
+    group: Array<{ row: AffectedRow; info: AdvisoryInfo; fixed: string[] }>,
+    detectedAt: string,
+    compare: (a: string, b: string) => number,
+  ): Finding {
+    const allIds = new Set<string>();
+    for (const { info } of group) {
+      allIds.add(info.id);
+      for (const a of info.aliases) allIds.add(a);
+    }
+    const ids = [...allIds].sort((a, b) => rankOfId(a) - rankOfId(b) || a.localeCompare(b));
+    const id = ids[0] as string;
+    const fixedVersions = [...new Set(group.flatMap((h) => h.fixed))].sort(compare);
+    const sev = severityOf(group);
+    const cves = ids.filter((i) => i.startsWith("CVE-"));
+    const epss = cves
+      .map((c) => this.db.epss(c))
+      .filter((e) => e !== undefined)
+      .sort((a, b) => b.score - a.score)[0];
+    const kev = cves.map((c) => this.db.kev(c)).find((k) => k !== undefined);
+    const fixState = fixedVersions.length > 0 ? "fixed" : "not-fixed";
+    const byPreference = [...group].sort((a, b) => rankOfId(b.info.id) - rankOfId(a.info.id));
+    const title = byPreference.map((h) => h.info.summary).find((s) => s);
+    const description = [...group]
+      .sort((a, b) => rankOfId(a.info.id) - rankOfId(b.info.id))
+      .map((h) => h.info.details)
+      .find((d) => d);
+    const dates = (k: "published" | "modified") =>
+      group
+        .map((h) => h.info[k])
+        .filter((d): d is string => !!d)
+        .sort();
+    const published = dates("published")[0];
+    const modified = dates("modified").at(-1);
+    return {
+      id,
+      aliases: ids.slice(1),
+      advisories: group.map((h) => h.info.id),
+      package: { name: pkg.name, version: pkg.version, type: pkg.type, purl: pkg.purl, locations: pkg.locations },
+      matchedOn: { ecosystem: key.ecosystem, name: key.name, version: key.version },
+      fixState,
+      fixedVersions,
+      severity: sev.severity,
+      severitySource: sev.source,
+      ...(sev.vendorSeverity ? { vendorSeverity: sev.vendorSeverity } : {}),
+      cvss: sev.cvss,
+      ...(epss ? { epss } : {}),
+      ...(kev ? { kev } : {}),
+      ...(title ? { title } : {}),
+      ...(description ? { description } : {}),
+      ...(published ? { published } : {}),
+      ...(modified ? { modified } : {}),
+      references: [...new Set(group.flatMap((h) => h.info.references.map((r) => r.url)))].slice(0, MAX_REFERENCES),
+      risk: computeRisk({
+        cvss: sev.cvss,
+        severity: sev.severity,
+        ...(epss ? { epss } : {}),
+        ...(kev ? { kev } : {}),
+        fixState,
+        ...(fixedVersions[0] ? { fixedVersion: fixedVersions[0] } : {}),
+        detectedAt,
+      }),
+    };
+  }
+
+  private rows(ecosystem: string, name: string): AffectedRow[] {
+    const key = `${ecosystem}\u0000${name}`;
+    let rows = this.rowsCache.get(key);
+    if (!rows) {
+      rows = this.db.affected(ecosystem, nameKey(ecosystem, name));
+      this.rowsCache.set(key, rows);
+    }
+    return rows;
+  }
+
+  private info(id: string): AdvisoryInfo | undefined {
+    if (!this.infoCache.has(id)) this.infoCache.set(id, this.db.advisory(id));
+    return this.infoCache.get(id);
+  }
+}
+
+/** Risk first; then severity; then id and package so the order is stable run to run. */
+export function byRisk(a: Finding, b: Finding): number {
+  return (
+    b.risk.score - a.risk.score ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    a.id.localeCompare(b.id) ||
+    a.package.purl.localeCompare(b.package.purl)
+  );
+}

@@ -1,0 +1,101 @@
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import type { Finding } from "../match/finding.js";
+import { renderJunit, xmlAttr, xmlText } from "./junit.js";
+import { allFindings, jqueryXss, reportWithSuppressed, scanReport } from "./test-support.js";
+
+type Case = {
+  "@_classname": string;
+  "@_name": string;
+  failure?: { "#text": string; "@_message": string; "@_type": string };
+  skipped?: { "@_message": string };
+};
+type Suite = {
+  "@_name": string;
+  "@_tests": string;
+  "@_failures": string;
+  "@_skipped": string;
+  testcase: Case[];
+};
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  isArray: (name) => name === "testcase" || name === "property",
+  trimValues: false,
+  // Numeric character references (&#10;) are XML; the option name is the library's.
+  htmlEntities: true,
+});
+
+function parse(xml: string): { suites: Record<string, string>; suite: Suite } {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  const doc = parser.parse(xml);
+  return { suites: doc.testsuites, suite: doc.testsuites.testsuite };
+}
+
+describe("JUnit XML", () => {
+  it("is well-formed XML with a test case per finding and counts that add up", () => {
+    const r = reportWithSuppressed();
+    const { suites, suite } = parse(renderJunit(r));
+    expect(suites["@_tests"]).toBe("7");
+    expect(suites["@_failures"]).toBe("5");
+    expect(suites["@_skipped"]).toBe("2");
+    expect(suite["@_name"]).toBe("docker.io/lab/vuln-app:1.0 (Debian GNU/Linux 11 (bullseye))");
+    expect(suite["@_tests"]).toBe("7");
+    expect(suite["@_failures"]).toBe("5");
+    expect(suite.testcase).toHaveLength(7);
+    expect(suite.testcase.filter((c) => c.failure)).toHaveLength(r.findings.length);
+    expect(suite.testcase.filter((c) => c.skipped)).toHaveLength(r.suppressed.length);
+  });
+
+  it("names each case by package and 'ID package@version', the failure by severity, with why and fix", () => {
+    const { suite } = parse(renderJunit(scanReport()));
+    const log4j = suite.testcase[0] as Case;
+    expect(log4j["@_classname"]).toBe("org.apache.logging.log4j:log4j-core");
+    expect(log4j["@_name"]).toBe("CVE-2021-44228 org.apache.logging.log4j:log4j-core@2.14.1");
+    expect(log4j.failure?.["@_type"]).toBe("critical");
+    expect(log4j.failure?.["@_message"]).toBe(
+      "org.apache.logging.log4j:log4j-core 2.14.1: CVE-2021-44228 (critical), fixed in 2.3.1, 2.12.2, 2.15.0",
+    );
+    expect(log4j.failure?.["#text"]).toContain(`Why: ${allFindings()[0]?.risk.why}`);
+    expect(log4j.failure?.["#text"]).toContain(
+      "Fix: upgrade org.apache.logging.log4j:log4j-core to one of 2.3.1, 2.12.2, 2.15.0",
+    );
+    expect(log4j.failure?.["#text"]).toContain("Found at: /app/java/app.jar!/BOOT-INF/lib/log4j-core-2.14.1.jar");
+    const apt = suite.testcase.find((c) => c["@_name"].startsWith("CVE-2011-3374")) as Case;
+    expect(apt.failure?.["@_message"]).toContain("no fix available");
+    expect(apt.failure?.["#text"]).toContain("Fix: no fixed version yet");
+  });
+
+  it("escapes every text: markup, quotes, ampersands and characters XML cannot hold survive a real parser", () => {
+    const nasty: Finding = {
+      ...jqueryXss(),
+      title: `Passing HTML containing <option> elements & "quotes" to jQuery's .html()`,
+      risk: { ...jqueryXss().risk, why: `KEV since 2025-01-23 · <b>bold</b> & "x"\u0001\u0007 ]]> 'y'` },
+    };
+    nasty.package = { ...nasty.package, name: `jq"uery<&>`, purl: "pkg:npm/jquery@3.4.0" };
+    const xml = renderJunit(scanReport([nasty]));
+    const { suite } = parse(xml);
+    const c = suite.testcase[0] as Case;
+    expect(c.failure?.["#text"]).toContain(`Passing HTML containing <option> elements & "quotes" to jQuery's .html()`);
+    expect(c.failure?.["#text"]).toContain(`<b>bold</b> & "x"\uFFFD\uFFFD ]]> 'y'`);
+    expect(xml.includes("\u0001") || xml.includes("\u0007")).toBe(false);
+    expect(c["@_classname"]).toBe(`jq"uery<&>`);
+    expect(c["@_name"]).toBe(`CVE-2020-11023 jq"uery<&>@3.4.0`);
+  });
+
+  it("keeps line breaks inside attribute values", () => {
+    expect(xmlAttr('a\nb\t"c"')).toBe("a&#10;b&#9;&quot;c&quot;");
+    expect(xmlText("a < b && c > d")).toBe("a &lt; b &amp;&amp; c &gt; d");
+    const parsed = parser.parse(`<x a="${xmlAttr("line 1\nline 2")}"/>`);
+    expect(parsed.x["@_a"]).toBe("line 1\nline 2");
+  });
+
+  it("has one passing case when nothing was found", () => {
+    const { suites, suite } = parse(renderJunit(scanReport([])));
+    expect(suites["@_tests"]).toBe("1");
+    expect(suites["@_failures"]).toBe("0");
+    expect(suite.testcase).toHaveLength(1);
+    expect(suite.testcase[0]?.failure).toBeUndefined();
+    expect(suite.testcase[0]?.["@_name"]).toBe("no vulnerabilities found");
+  });
+});

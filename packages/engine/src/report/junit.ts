@@ -1,0 +1,102 @@
+/**
+ * JUnit XML, as CI systems (GitLab, Jenkins, Azure Pipelines, CircleCI) read test reports: one test suite for
+ * the target, one failing test case per finding (classname the package, name "ID package@version"), suppressed
+ * findings as skipped test cases, and one passing test case when nothing was found so the report is never empty.
+ * Written by hand: the format is a handful of elements, and every text goes through xmlText/xmlAttr.
+ */
+import type { Finding } from "../match/finding.js";
+import type { ScanReport, SuppressedFinding } from "./scan-report.js";
+import { displayName, fixSentence, targetText } from "./text.js";
+
+/** XML 1.0's Char production: tab, LF, CR, and the rest from U+0020 but surrogates, U+FFFE and U+FFFF. */
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || c >= 0x10000
+  );
+}
+
+/** Characters XML cannot carry at all (C0 controls, lone surrogates…) become U+FFFD. */
+function xmlChars(text: string): string {
+  let out = "";
+  for (const ch of text) out += isXmlChar(ch.codePointAt(0) as number) ? ch : "\uFFFD";
+  return out;
+}
+
+export function xmlText(text: string): string {
+  return xmlChars(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Attribute values also keep their quotes and line breaks (a parser would fold raw ones to spaces). */
+export function xmlAttr(text: string): string {
+  return xmlText(text)
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    .replace(/\t/g, "&#9;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
+}
+
+const attrs = (a: Record<string, string | number>): string =>
+  Object.entries(a)
+    .map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`)
+    .join("");
+
+const caseName = (f: Finding): string => `${f.id} ${displayName(f.package)}@${f.package.version}`;
+
+function fixAdvice(f: Finding): string {
+  const name = displayName(f.package);
+  if (f.fixedVersions.length === 0) return "no fixed version yet";
+  if (f.fixedVersions.length === 1) return `upgrade ${name} to ${f.fixedVersions[0]}`;
+  return `upgrade ${name} to one of ${f.fixedVersions.join(", ")} (the fix in its release line)`;
+}
+
+function failure(f: Finding): string {
+  const summary = `${displayName(f.package)} ${f.package.version}: ${f.id} (${f.severity}), ${fixSentence(f)}`;
+  const body = [
+    f.title ?? f.description ?? f.id,
+    `Why: ${f.risk.why}`,
+    `Fix: ${fixAdvice(f)}`,
+    `Package: ${f.package.purl}`,
+    ...f.package.locations.map((l) => `Found at: ${[l.path, ...(l.member ?? [])].join("!/")}`),
+  ].join("\n");
+  return `<failure${attrs({ message: summary, type: f.severity })}>${xmlText(body)}</failure>`;
+}
+
+function testcase(f: Finding, suppressed?: SuppressedFinding): string {
+  const open = `<testcase${attrs({ classname: displayName(f.package), name: caseName(f), time: 0 })}>`;
+  const inner = suppressed
+    ? `<skipped${attrs({ message: `suppressed by ${suppressed.by === "vex" ? "VEX" : "ignore file"} ${suppressed.file}: ${suppressed.reason}` })}/>`
+    : failure(f);
+  return `    ${open}\n      ${inner}\n    </testcase>`;
+}
+
+export function renderJunit(report: ScanReport): string {
+  const cases = [...report.findings.map((f) => testcase(f)), ...report.suppressed.map((s) => testcase(s.finding, s))];
+  if (report.findings.length === 0)
+    cases.unshift(`    <testcase${attrs({ classname: "rampart", name: "no vulnerabilities found", time: 0 })}/>`);
+  const counts = {
+    tests: cases.length,
+    failures: report.findings.length,
+    errors: 0,
+    skipped: report.suppressed.length,
+  };
+  const target = targetText(report);
+  const props = [
+    ["target", target],
+    ["packages", String(report.packageCount)],
+    ["db.builtAt", report.db.builtAt],
+    ["tool", `${report.tool.name} ${report.tool.version}`],
+  ].map(([name, value]) => `      <property${attrs({ name: name as string, value: value as string })}/>`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: "rampart scan", ...counts, time: 0 })}>`,
+    `  <testsuite${attrs({ name: target, ...counts, time: 0, timestamp: report.createdAt })}>`,
+    "    <properties>",
+    ...props,
+    "    </properties>",
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}

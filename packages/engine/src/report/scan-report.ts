@@ -1,0 +1,43 @@
+import type { Finding } from "../match/finding.js";
+import type { Distro } from "../package/distro.js";
+import type { InventorySource } from "../sbom/inventory.js";
+
+/** Freshness of one feed in the vulnerability DB the scan used. */
+export interface FeedStatus {
+  /** "osv:Debian", "osv:npm", "kev", "epss". */
+  name: string;
+  /** URL or directory it was imported from. */
+  location?: string;
+  /** When the data was last changed upstream (newest record's modified, catalog release, EPSS score date). */
+  dataAsOf?: string;
+  /** When Rampart imported it. */
+  importedAt: string;
+  records: number;
+}
+
+/** A finding a VEX statement or an ignore rule took out, with what did it. */
+export interface SuppressedFinding {
+  finding: Finding;
+  /** "vex" | "ignore-file" */
+  by: "vex" | "ignore-file";
+  /** VEX status + justification, or the ignore rule's reason. */
+  reason: string;
+  /** The file the statement or rule came from. */
+  file: string;
+}
+
+/** The result of `rampart scan`: what was scanned, with what data, and what was found, ranked. */
+export interface ScanReport {
+  source: InventorySource;
+  distro?: Distro;
+  /** How many packages were matched. */
+  packageCount: number;
+  /** Sorted by risk, highest first (or by the order the user asked for). */
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  db: { schemaVersion: number; builtAt: string; feeds: FeedStatus[] };
+  warnings: string[];
+  tool: { name: "rampart"; version: string };
+  /** ISO 8601 time. */
+  createdAt: string;
+}

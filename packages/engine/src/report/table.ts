@@ -1,0 +1,102 @@
+/**
+ * The terminal table of `rampart scan`, in the manner of Trivy's and Grype's: a header naming the target and
+ * the DB's age, one row per finding in the report's order (risk first), and a summary by severity.
+ * Colour (plain ANSI SGR codes) only when asked: the caller knows whether stdout is a terminal.
+ */
+import type { Finding } from "../match/finding.js";
+import { SEVERITIES, type Severity } from "../risk/types.js";
+import type { ScanReport } from "./scan-report.js";
+import { displayName, fixedText, percent, riskText, severityCounts, shortTime, targetText, truncate } from "./text.js";
+
+const WHY_WIDTH = 60;
+const HEADER = ["PACKAGE", "INSTALLED", "FIXED", "ID", "SEVERITY", "EPSS", "KEV", "RISK", "WHY"];
+
+const SGR = {
+  reset: "\x1b[0m",
+  bold: "\x1b[1m",
+  red: "\x1b[31m",
+  yellow: "\x1b[33m",
+  blue: "\x1b[34m",
+  dim: "\x1b[2m",
+};
+const SEVERITY_STYLE: Record<Severity, string> = {
+  critical: SGR.bold + SGR.red,
+  high: SGR.red,
+  medium: SGR.yellow,
+  low: SGR.blue,
+  negligible: SGR.dim,
+  unknown: SGR.dim,
+};
+
+/** "3 days", "5 hours", "12 minutes" between the DB build and the scan. */
+function age(from: string, to: string): string | undefined {
+  const ms = Date.parse(to) - Date.parse(from);
+  if (Number.isNaN(ms)) return undefined;
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return plural(minutes, "minute");
+  if (minutes < 48 * 60) return plural(Math.floor(minutes / 60), "hour");
+  return plural(Math.floor(minutes / (24 * 60)), "day");
+}
+
+function kevText(f: Finding): string {
+  if (!f.kev) return "";
+  return f.kev.ransomware ? "yes, ransomware" : "yes";
+}
+
+interface Cell {
+  text: string;
+  style?: string;
+}
+
+function row(f: Finding): Cell[] {
+  const fixed = fixedText(f);
+  return [
+    { text: displayName(f.package) },
+    { text: f.package.version },
+    fixed ? { text: fixed } : { text: "(not fixed)", style: SGR.dim },
+    { text: f.id },
+    { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] },
+    { text: f.epss ? percent(f.epss.score) : "" },
+    { text: kevText(f), style: SGR.bold + SGR.red },
+    { text: riskText(f.risk.score) },
+    { text: truncate(f.risk.why, WHY_WIDTH) },
+  ];
+}
+
+export function renderScanTable(report: ScanReport, opts: { color?: boolean } = {}): string {
+  const paint = (c: Cell): string => (opts.color && c.style && c.text ? `${c.style}${c.text}${SGR.reset}` : c.text);
+  const out: string[] = [];
+  const dbAge = age(report.db.builtAt, report.createdAt);
+  out.push(
+    [
+      `Target: ${targetText(report)}`,
+      `${report.packageCount} package${report.packageCount === 1 ? "" : "s"}`,
+      `DB built ${shortTime(report.db.builtAt)}${dbAge ? ` (${dbAge} old)` : ""}`,
+    ].join(" · "),
+    "",
+  );
+  if (report.findings.length === 0) out.push("No vulnerabilities found");
+  else {
+    const rows = report.findings.map(row);
+    const header = HEADER.map((text) => ({ text, style: SGR.bold }));
+    const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as Cell).text.length)));
+    for (const cells of [header, ...rows]) {
+      const line = cells
+        .map((c, i) =>
+          i === cells.length - 1 ? paint(c) : paint(c) + " ".repeat((widths[i] as number) - c.text.length),
+        )
+        .join("  ");
+      out.push(line.trimEnd());
+    }
+  }
+  const counts = severityCounts(report.findings);
+  const bySeverity = SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(", ");
+  const vex = report.suppressed.filter((s) => s.by === "vex").length;
+  const ignored = report.suppressed.length - vex;
+  out.push(
+    "",
+    `Total: ${report.findings.length} (${bySeverity}) · suppressed: ${report.suppressed.length} (VEX: ${vex}, ignore file: ${ignored})`,
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,14 @@
+export type { OsvRange } from "../vulndb/osv.js";
+export { apk } from "./apk.js";
+export { composer } from "./composer.js";
+export { dpkg } from "./dpkg.js";
+export { schemeForEcosystem } from "./ecosystems.js";
+export { gem } from "./gem.js";
+export { go } from "./golang.js";
+export { maven } from "./maven.js";
+export { nuget } from "./nuget.js";
+export { type AffectedVersions, fixedVersionsFor, isAffected } from "./osv-range.js";
+export { pep440 } from "./pep440.js";
+export { rpm } from "./rpm.js";
+export type { VersionScheme } from "./scheme.js";
+export { cargo, npm, semver } from "./semver.js";
