@@ -7,7 +7,7 @@ import type { LayerResult } from "../catalog/layer-result.js";
  * Bump when cataloger output changes shape or content for the same bytes: every cached layer result made by
  * an older engine is then ignored (its file name no longer matches).
  */
-export const CATALOG_CACHE_VERSION = "1";
+export const CATALOG_CACHE_VERSION = "2";
 
 export function defaultCacheDir(): string {
   const base =

@@ -24,7 +24,14 @@ export async function catalogEntries(
   opts: CatalogEntriesOptions = {},
 ): Promise<LayerResult> {
   const result = emptyLayerResult();
-  const ctx: CatalogContext = { warn: (m) => result.warnings.push(m) };
+  let declaring = "";
+  const ctx: CatalogContext = {
+    warn: (m) => result.warnings.push(m),
+    own: (owner, paths) => {
+      const prev = result.owned[declaring];
+      result.owned[declaring] = { owner, paths: prev ? [...prev.paths, ...paths] : paths };
+    },
+  };
   for await (const entry of entries) {
     switch (entry.kind) {
       case "whiteout":
@@ -56,6 +63,7 @@ export async function catalogEntries(
     }
     if (wanted.length === 0) continue;
     result.stats.selected++;
+    declaring = entry.path;
     const packages = await parseWith(entry, wanted, ctx, opts.layer);
     if (packages) result.packages[entry.path] = packages;
   }

@@ -36,6 +36,12 @@ export interface CatalogFile {
 export interface CatalogContext {
   /** Reports something the user should know (a file skipped, a record that did not parse). */
   warn(message: string): void;
+  /**
+   * Records that the OS package manager installed these paths, for the OS package `owner` (a dpkg file list,
+   * apk's installed DB). A language package found at an owned path was installed by the distro: the distro's
+   * advisories cover it, with the distro's patches, so it is not matched against the language's advisories.
+   */
+  own?(owner: string, paths: string[]): void;
 }
 
 /** One package type's parser behind the common interface. */

@@ -10,6 +10,8 @@ export type CatalogedPackage = PackageInput & { foundBy: string };
 export interface LayerResult {
   /** Packages by the path of the file that declared them. Every selected path has a key, even with []. */
   packages: Record<string, CatalogedPackage[]>;
+  /** OS package managers' file lists: declaring file path → the OS package and the paths it installed. */
+  owned: Record<string, { owner: string; paths: string[] }>;
   /** Small files kept whole for OS detection (os-release, alpine-release…), by path. */
   files: Record<string, string>;
   /** Symlinks of the layer: path → target as written. */
@@ -26,6 +28,7 @@ export interface LayerResult {
 export function emptyLayerResult(): LayerResult {
   return {
     packages: {},
+    owned: {},
     files: {},
     symlinks: {},
     whiteouts: [],

@@ -6,6 +6,8 @@ export interface MergedView {
   /** Packages by declaring path. For a package already present, unchanged, in a lower layer's copy of the
    *  same file, the location keeps the lower layer: the one that introduced it. */
   packages: Map<string, CatalogedPackage[]>;
+  /** OS file lists that survived, by declaring path. */
+  owned: Map<string, { owner: string; paths: string[] }>;
   files: Map<string, string>;
   symlinks: Map<string, string>;
   warnings: string[];
@@ -20,8 +22,14 @@ const sameRelease = (a: CatalogedPackage, b: CatalogedPackage) =>
 
 /** Applies layers bottom to top (OCI image-spec "Applying Changesets"). */
 export function applyLayers(layers: readonly LayerResult[]): MergedView {
-  const view: MergedView = { packages: new Map(), files: new Map(), symlinks: new Map(), warnings: [] };
-  const maps: Array<Map<string, unknown>> = [view.packages, view.files, view.symlinks];
+  const view: MergedView = {
+    packages: new Map(),
+    owned: new Map(),
+    files: new Map(),
+    symlinks: new Map(),
+    warnings: [],
+  };
+  const maps: Array<Map<string, unknown>> = [view.packages, view.owned, view.files, view.symlinks];
   for (const layer of layers) {
     for (const dir of layer.opaques) for (const m of maps) deleteWhere(m, (p) => p !== dir && isUnder(p, dir));
     for (const gone of layer.whiteouts) for (const m of maps) deleteWhere(m, (p) => isUnder(p, gone));
@@ -36,6 +44,7 @@ export function applyLayers(layers: readonly LayerResult[]): MergedView {
       );
       view.symlinks.delete(path);
     }
+    for (const [path, owned] of Object.entries(layer.owned ?? {})) view.owned.set(path, owned);
     for (const [path, text] of Object.entries(layer.files)) {
       view.files.set(path, text);
       view.symlinks.delete(path);
@@ -43,6 +52,7 @@ export function applyLayers(layers: readonly LayerResult[]): MergedView {
     for (const [path, target] of Object.entries(layer.symlinks)) {
       view.symlinks.set(path, target);
       view.packages.delete(path);
+      view.owned.delete(path);
       view.files.delete(path);
     }
     view.warnings.push(...layer.warnings);

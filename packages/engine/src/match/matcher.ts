@@ -19,6 +19,8 @@ export interface MatchResult {
   findings: Finding[];
   /** Packages looked up (the rest could not be: see warnings). */
   matched: number;
+  /** Language packages an OS package installed: left to the distro's advisories (metadata.osPackage). */
+  osManaged: number;
   warnings: string[];
 }
 
@@ -28,6 +30,7 @@ const rankOfId = (id: string) => {
   return i < 0 ? ID_PREFERENCE.length : i;
 };
 const MAX_REFERENCES = 25;
+const OS_TYPES = new Set(["deb", "apk", "rpm"]);
 
 /**
  * Matches every package of an inventory against the DB. One finding per (package, vulnerability), with
@@ -44,7 +47,12 @@ export class Matcher {
     const warnings = new Set<string>();
     const findings: Finding[] = [];
     let matched = 0;
+    let osManaged = 0;
     for (const pkg of inv.packages) {
+      if (pkg.metadata?.osPackage !== undefined && !OS_TYPES.has(pkg.type)) {
+        osManaged++;
+        continue;
+      }
       const lookup = lookupFor(pkg, inv.distro);
       if ("skip" in lookup) {
         warnings.add(`not matched: ${lookup.skip}`);
@@ -54,7 +62,7 @@ export class Matcher {
       findings.push(...this.matchPackage(pkg, lookup, detectedAt, warnings));
     }
     findings.sort(byRisk);
-    return { findings, matched, warnings: [...warnings] };
+    return { findings, matched, osManaged, warnings: [...warnings] };
   }
 
   private matchPackage(
@@ -119,7 +127,10 @@ export class Matcher {
     }
     const ids = [...allIds].sort((a, b) => rankOfId(a) - rankOfId(b) || a.localeCompare(b));
     const id = ids[0] as string;
-    const fixedVersions = [...new Set(group.flatMap((h) => h.fixed))].sort(compare);
+    // Go advisories write versions without the "v" Go modules carry; show fixes the way `go get` takes them.
+    const asInstalled =
+      pkg.type === "golang" && pkg.version.startsWith("v") ? (v: string) => `v${v}` : (v: string) => v;
+    const fixedVersions = [...new Set(group.flatMap((h) => h.fixed))].sort(compare).map(asInstalled);
     const sev = severityOf(group);
     const cves = ids.filter((i) => i.startsWith("CVE-"));
     const epss = cves

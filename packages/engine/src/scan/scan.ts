@@ -7,6 +7,7 @@ import { finalizePackages } from "../catalog/finalize.js";
 import type { LayerResult } from "../catalog/layer-result.js";
 import { applyLayers, type MergedView, readMerged } from "../catalog/merge.js";
 import { detectDistro } from "../catalog/os/detect.js";
+import { markOsOwned } from "../catalog/ownership.js";
 import { SelectorIndex } from "../catalog/selectors.js";
 import type { Inventory, InventorySource } from "../sbom/inventory.js";
 import type { ImageSource, Layer, Source } from "../source/source.js";
@@ -139,10 +140,14 @@ export async function catalogSource(source: Source, opts: CatalogOptions = {}): 
   const view = applyLayers(layers);
   const distro = detectDistro((p) => readMerged(view, p));
   const layerOrder = source.kind === "image" ? source.layers.map((l) => l.diffId) : [];
+  const packages = finalizePackages([...view.packages.values()].flat(), distro, layerOrder, (m) =>
+    view.warnings.push(m),
+  );
+  markOsOwned(packages, view.owned.values());
   const inventory: Inventory = {
     source: describe(source),
     ...(distro ? { distro } : {}),
-    packages: finalizePackages([...view.packages.values()].flat(), distro, layerOrder, (m) => view.warnings.push(m)),
+    packages,
     warnings: view.warnings,
     tool: { name: "rampart", version: ENGINE_VERSION },
     createdAt: new Date().toISOString(),

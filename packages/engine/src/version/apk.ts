@@ -70,35 +70,62 @@ class Tokenizer {
     }
     const c = this.s.charCodeAt(this.pos);
     if (isLower(c)) {
-      if (t.token > Token.Digit) return this.invalid();
+      if (t.token > Token.Digit) {
+        this.invalid();
+        return;
+      }
       t.value = this.s[this.pos] ?? "";
       t.token = Token.Letter;
       this.pos++;
     } else if (c === 46 /* . */ || isDigit(c)) {
       if (c === 46) {
-        if (t.token > Token.Digit) return this.invalid();
+        if (t.token > Token.Digit) {
+          this.invalid();
+          return;
+        }
         this.pos++;
       }
       if (t.token === Token.InitialDigit || t.token === Token.Digit) t.token = Token.Digit;
       else if (t.token === Token.Suffix) t.token = Token.SuffixNo;
-      else return this.invalid();
+      else {
+        this.invalid();
+        return;
+      }
       this.digits();
     } else if (c === 95 /* _ */) {
-      if (t.token > Token.SuffixNo) return this.invalid();
+      if (t.token > Token.SuffixNo) {
+        this.invalid();
+        return;
+      }
       this.pos++;
       t.value = this.span(isLower);
       t.suffix = SUFFIXES.get(t.value) ?? 0;
-      if (t.suffix === 0) return this.invalid();
+      if (t.suffix === 0) {
+        this.invalid();
+        return;
+      }
       t.token = Token.Suffix;
     } else if (c === 126 /* ~ */) {
-      if (t.token >= Token.CommitHash) return this.invalid();
+      if (t.token >= Token.CommitHash) {
+        this.invalid();
+        return;
+      }
       this.pos++;
       t.value = this.span(isHex);
-      if (t.value === "") return this.invalid();
+      if (t.value === "") {
+        this.invalid();
+        return;
+      }
       t.token = Token.CommitHash;
     } else if (c === 45 /* - */) {
-      if (t.token >= Token.RevisionNo) return this.invalid();
-      if (this.s[this.pos + 1] !== "r") return this.invalid();
+      if (t.token >= Token.RevisionNo) {
+        this.invalid();
+        return;
+      }
+      if (this.s[this.pos + 1] !== "r") {
+        this.invalid();
+        return;
+      }
       this.pos += 2;
       t.token = Token.RevisionNo;
       this.digits();

@@ -12,8 +12,15 @@ const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${MODIF
 const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)${MODIFIER}$`, "i");
 const BRANCH = /^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$/i;
 
-/** PHP trim()'s default character set. */
-const phpTrim = (s: string) => s.replace(/^[ \t\n\r\0\x0B]+|[ \t\n\r\0\x0B]+$/g, "");
+/** PHP trim() with its default character set: space, \t, \n, \r, NUL, vertical tab. */
+const TRIM = new Set([" ", "\t", "\n", "\r", "\u0000", "\u000b"]);
+function phpTrim(s: string): string {
+  let i = 0;
+  let j = s.length;
+  while (i < j && TRIM.has(s[i] as string)) i++;
+  while (j > i && TRIM.has(s[j - 1] as string)) j--;
+  return s.slice(i, j);
+}
 
 function expandStability(s: string): string {
   const x = s.toLowerCase();

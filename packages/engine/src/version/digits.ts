@@ -19,7 +19,3 @@ function stripZeros(s: string): string {
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-export function sign(n: number): number {
-  return n < 0 ? -1 : n > 0 ? 1 : 0;
-}

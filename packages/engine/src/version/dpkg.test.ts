@@ -46,7 +46,7 @@ const SPEC = `
 `;
 
 // Hand-picked awkward shapes, checked against dpkg itself rather than against expectations.
-const TRICKY: Pair[] = [
+const TRICKY_ALL: Pair[] = [
   ["1.0", "1.0-"],
   ["1.0-1", "1.0-1.0"],
   ["1:1.0", "1:1.0-0"],
@@ -59,7 +59,8 @@ const TRICKY: Pair[] = [
   ["1.0:2-1", "1:1.0-1"],
   ["2.0.0+dfsg1-1", "2.0.0+dfsg-1"],
   ["1.2.3+really1.2.2-1", "1.2.3-1"],
-].filter((p) => dpkg.valid(p[0]) && dpkg.valid(p[1])) as Pair[];
+];
+const TRICKY = TRICKY_ALL.filter((p) => dpkg.valid(p[0]) && dpkg.valid(p[1]));
 
 /** `dpkg --compare-versions`, one bash process looping over all pairs. */
 function dpkgReference(pairs: Pair[]): number[] {

@@ -27,7 +27,7 @@ export function parseGo(input: string): GoVersion | undefined {
   const prerelease = m[4] ?? "";
   // Numeric pre-release identifiers may not have leading zeros.
   if (
-    prerelease &&
+    prerelease.length > 1 &&
     prerelease
       .slice(1)
       .split(".")

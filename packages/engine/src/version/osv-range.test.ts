@@ -43,7 +43,8 @@ const CASES: Case[] = [
     ranges: [eco({ introduced: "1.0.0" }, { fixed: "1.0.2" }, { introduced: "3.0.0" }, { fixed: "3.2.5" })],
     affected: ["1.0.0", "1.0.1", "3.0.0", "3.2.4"],
     notAffected: ["0.9.0", "1.0.2", "2.5.0", "3.2.5", "4.0.0"],
-    fixes: { "1.0.1": ["1.0.2", "3.2.5"], "3.1.0": ["3.2.5"] },
+    // The fix of the interval the version is in, not the later interval's (3.2.5 fixes the 3.x line only).
+    fixes: { "1.0.1": ["1.0.2"], "3.1.0": ["3.2.5"] },
   },
   {
     name: "unsorted events are sorted by version first",
@@ -237,8 +238,9 @@ describe("OSV range evaluation on the feed fixtures", () => {
               if (isAffected(e.fixed, rangesOnly, scheme)) bad.push(`${r.id} fixed ${e.fixed} still affected`);
             }
           }
-          const ev = a.ranges[0]?.events ?? [];
-          if (!example && a.ranges.length === 1 && ev.length === 2 && "introduced" in ev[0]! && "fixed" in ev[1]!) {
+          const [first, second, ...rest] = a.ranges[0]?.events ?? [];
+          const simple = first && "introduced" in first && second && "fixed" in second && !rest.length;
+          if (!example && a.ranges.length === 1 && simple) {
             example = { id: r.id, a };
           }
         }

@@ -68,7 +68,7 @@ function beforeLimits(v: string, events: Event[], s: VersionScheme): boolean {
 /** Walks one range; returns whether v is inside it and the events that follow v. */
 function evaluate(v: string, range: OsvRange, scheme: VersionScheme): { inside: boolean; later: Event[] } | undefined {
   const s = schemeFor(range, scheme);
-  if (!s || !s.valid(v)) return undefined;
+  if (!s?.valid(v)) return undefined;
   const events = sortedEvents(range, s);
   let vulnerable = false;
   const later: Event[] = [];
@@ -103,8 +103,9 @@ export function isAffected(version: string, affected: AffectedVersions, scheme: 
 }
 
 /**
- * The "fixed" versions of the range(s) that contain `version`: those above it (a fix below it evidently did
- * not reach this version's line), sorted ascending and de-duplicated. Empty when no range contains it.
+ * The fixes of the intervals that contain `version`, one per range that contains it (the "fixed" event that
+ * ends its interval), sorted ascending and de-duplicated. Empty when no range contains it or its interval
+ * has no fix.
  */
 export function fixedVersionsFor(version: string, affected: AffectedVersions, scheme: VersionScheme): string[] {
   const fixes = new Map<string, VersionScheme>();
@@ -112,7 +113,10 @@ export function fixedVersionsFor(version: string, affected: AffectedVersions, sc
     const r = evaluate(version, range, scheme);
     if (!r?.inside) continue;
     const s = schemeFor(range, scheme) ?? scheme;
-    for (const e of r.later) if (e.kind === "fixed" && !fixes.has(e.version)) fixes.set(e.version, s);
+    // The fix that closes the interval `version` is in: the first later event, when it is a fix. Fixes of
+    // later intervals (Django's 3.0.3 for a 2.2.0 install whose line was fixed in 2.2.10) are not its fix.
+    const next = r.later[0];
+    if (next?.kind === "fixed" && !fixes.has(next.version)) fixes.set(next.version, s);
   }
   return [...fixes.keys()].sort((a, b) => {
     const s = fixes.get(a) ?? scheme;

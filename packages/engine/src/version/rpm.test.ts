@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRpm, rpm } from "./rpm.js";
+import { rpm } from "./rpm.js";
 import {
   expectAgreement,
   expectSpec,

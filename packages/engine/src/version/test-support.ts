@@ -40,8 +40,8 @@ export function feedVersions(ecosystem: string, feeds: string[]): Map<string, Se
         const eco = a.package?.ecosystem ?? "";
         if (eco.split(":")[0] !== ecosystem) continue;
         const name = a.package?.name ?? "";
-        let set = byPackage.get(name);
-        if (!set) byPackage.set(name, (set = new Set()));
+        const set = byPackage.get(name) ?? new Set<string>();
+        byPackage.set(name, set);
         for (const v of a.versions ?? []) set.add(v);
         for (const range of a.ranges ?? []) {
           if (range.type === "GIT") continue;

@@ -70,3 +70,16 @@ describe("parseApkInstalled", () => {
     expect(accept("/usr/lib/node_modules/x/installed")).toBe(false);
   });
 });
+
+describe("apk file ownership", () => {
+  it("reports each package's installed files (F: directory + R: file) to the scan", () => {
+    const owned = new Map<string, string[]>();
+    parseApkInstalled(DB.toString("utf8"), PATH, {
+      warn: () => {},
+      own: (owner, paths) => owned.set(owner, [...(owned.get(owner) ?? []), ...paths]),
+    });
+    expect(owned.get("musl")).toContain("/lib/ld-musl-x86_64.so.1");
+    expect(owned.get("busybox")).toContain("/bin/busybox");
+    for (const paths of owned.values()) for (const p of paths) expect(p).toMatch(/^\/[^/]/);
+  });
+});

@@ -5,15 +5,21 @@ import type { CatalogContext } from "../cataloger.js";
  * Reads apk's installed database (/lib/apk/db/installed, apk-tools 2.x as on Alpine, Wolfi and Chainguard):
  * one "X:value" line per field, packages separated by a blank line. Hand-written: it is a line format
  * with one-letter keys and no npm package reads it. Keys used (apk-tools' "index format"):
- * P name, V version, A arch, L license, o origin (the source package), m maintainer, I installed size.
+ * P name, V version, A arch, L license, o origin (the source package), m maintainer, I installed size;
+ * F directory and R file (relative to /) list what the package installed, reported through ctx.own.
  */
 export function parseApkInstalled(text: string, path: string, ctx: CatalogContext): PackageInput[] {
   const out: PackageInput[] = [];
   let fields = new Map<string, string>();
   let badLines = 0;
   let incomplete = 0;
+  let dir = "";
+  let files: string[] = [];
   const flush = () => {
     if (fields.size === 0) return;
+    const name = fields.get("P");
+    if (name && files.length > 0) ctx.own?.(name, files);
+    files = [];
     const pkg = toPackage(fields, path);
     if (pkg) out.push(pkg);
     else incomplete++;
@@ -30,6 +36,8 @@ export function parseApkInstalled(text: string, path: string, ctx: CatalogContex
       continue;
     }
     const key = line[0] as string;
+    if (key === "F") dir = line.slice(2);
+    else if (key === "R") files.push(`/${dir ? `${dir}/` : ""}${line.slice(2)}`);
     // Per-file keys (F, R, Z, a, M) repeat; package-level keys come first, so the first value wins.
     if (!fields.has(key)) fields.set(key, line.slice(2));
   }
