@@ -1,31 +1,10 @@
-import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rampart } from "./fixtures/cli.js";
 import { testdata } from "./fixtures/testdata.js";
-
-const CLI = resolve(import.meta.dirname, "../packages/cli/dist/rampart.mjs");
-const run = promisify(execFile);
-
-async function rampart(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
-  try {
-    const r = await run("node", [CLI, ...args], {
-      env: { ...process.env, CI: "true", ...env },
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let dir: string;
 let cacheDir: string;
