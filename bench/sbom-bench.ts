@@ -7,63 +7,19 @@
  * cold ≤ 1.5× the floor, warm (layer cache) ≤ 0.1× the floor, many times faster than cdxgen with at least
  * its package count.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-
-const ROOT = resolve(import.meta.dirname, "..");
-const TD = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-const CLI = join(ROOT, "packages/cli/dist/rampart.mjs");
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const need = (p: string) => {
-  if (!existsSync(p)) throw new Error(`${p} is missing: run npm run test:setup and npm run build first`);
-  return p;
-};
-
-interface Run {
-  seconds: number;
-  maxRssMb: number;
-  stdout: string;
-}
-
-/** Runs a command under GNU time, returning wall time and peak RSS. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 30,
-  });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.slice(-2000)}`);
-  const last = r.stderr.trim().split("\n").pop() ?? "";
-  const [secs, kb] = last.split(" ").map(Number);
-  return { seconds: secs ?? Number.NaN, maxRssMb: (kb ?? 0) / 1024, stdout: r.stdout };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-function best(n: number, f: () => Run): Run {
-  const runs = Array.from({ length: n }, f);
-  const s = median(runs.map((r) => r.seconds));
-  return { seconds: s, maxRssMb: Math.max(...runs.map((r) => r.maxRssMb)), stdout: runs[0]?.stdout ?? "" };
-}
+import { join } from "node:path";
+import { best, layerBlobs as blobsOf, CLI, floorOf, need, ROOT, RUNS, TD, timed, writeResults } from "./lib.js";
 
 const layout = need(join(TD, "oci"));
 const rootfs = need(join(TD, "rootfs-bookworm"));
 need(CLI);
-const index = JSON.parse(readFileSync(join(layout, "index.json"), "utf8"));
-const top = index.manifests.find(
-  (m: { annotations?: Record<string, string> }) =>
-    m.annotations?.["org.opencontainers.image.ref.name"] === "debian-bookworm",
-);
-const blob = (d: string) => join(layout, "blobs", ...d.split(":"));
-const manifest = JSON.parse(readFileSync(blob(top.digest), "utf8"));
-const layerBlobs: string[] = manifest.layers.map((l: { digest: string }) => blob(l.digest));
+const layerBlobs = blobsOf(layout, "debian-bookworm");
 
 // 1. the floor: decompress + read every layer
-const floor = best(RUNS, () =>
-  timed("sh", ["-c", layerBlobs.map((b) => `gzip -dc '${b}' | tar -xOf - > /dev/null`).join(" && ")]),
-);
+const floor = floorOf(layerBlobs);
 
 // 2. rampart cold (empty cache every run) and warm (cache filled)
 const target = `oci:${layout}:debian-bookworm`;
@@ -134,8 +90,7 @@ const results = {
     speedup: cdx.seconds / dirRun.seconds,
   },
 };
-mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-writeFileSync(join(ROOT, "bench", "results", "sbom.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeResults("sbom", results);
 const f = (n: number) => n.toFixed(2);
 console.log(`floor (gzip -dc | tar, ${layerBlobs.length} layer): ${f(floor.seconds)} s`);
 console.log(

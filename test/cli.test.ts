@@ -86,7 +86,7 @@ describe("rampart sbom", () => {
     const first = await rampart(["sbom", image, "-f", "json", "--cache-dir", fresh]);
     expect(first.code).toBe(0);
     const cached = (await readdir(fresh)).filter((f) => f.endsWith(".json"));
-    expect(cached).toHaveLength(9);
+    expect(cached).toHaveLength(11);
     const second = await rampart(["sbom", image, "-f", "json", "--cache-dir", fresh]);
     expect(JSON.parse(second.stdout).packages).toEqual(JSON.parse(first.stdout).packages);
     // a cached result is trusted only for its own diffID: a corrupt entry is a miss, not an error

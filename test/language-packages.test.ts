@@ -32,6 +32,14 @@ const PLANTED: Array<[type: string, name: string, version: string, path: RegExp]
   ["golang", "gopkg.in/yaml.v2", "v2.4.0", /rampart-goapp$/],
   ["golang", "stdlib", "1.19.8", /rampart-goapp$/],
   ["golang", "stdlib", "1.15.8", /direnv$/],
+  ["gem", "actionpack", "6.1.7", /^\/app\/ruby\/Gemfile\.lock$/],
+  ["gem", "nokogiri", "1.13.9", /^\/app\/ruby\/Gemfile\.lock$/],
+  ["gem", "rack", "2.2.3", /^\/app\/ruby\/Gemfile\.lock$/],
+  ["gem", "rexml", "3.2.5", /\/gems\/3\.1\.0\/specifications\/rexml-3\.2\.5\.gemspec$/],
+  ["gem", "uri", "0.11.0", /\/specifications\/default\/uri-0\.11\.0\.gemspec$/],
+  ["cargo", "tokio", "1.18.4", /^\/app\/rust\/Cargo\.lock$/],
+  ["cargo", "openssl", "0.10.48", /^\/app\/rust\/Cargo\.lock$/],
+  ["cargo", "crossbeam-channel", "0.5.11", /^\/app\/rust\/Cargo\.lock$/],
 ];
 
 describe("language packages planted in the vuln-app image", () => {

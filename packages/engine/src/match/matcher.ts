@@ -1,6 +1,6 @@
 import type { Package } from "../package/package.js";
 import { computeRisk } from "../risk/score.js";
-import { SEVERITIES } from "../risk/types.js";
+import { type Epss, type Kev, SEVERITIES } from "../risk/types.js";
 import type { Inventory } from "../sbom/inventory.js";
 import { fixedVersionsFor, isAffected, schemeForEcosystem } from "../version/index.js";
 import { nameKey } from "../vulndb/name-key.js";
@@ -39,6 +39,11 @@ const OS_TYPES = new Set(["deb", "apk", "rpm"]);
 export class Matcher {
   private readonly rowsCache = new Map<string, AffectedRow[]>();
   private readonly infoCache = new Map<string, AdvisoryInfo | undefined>();
+  /** Per vulnerability (its advisories and the affected entries that matched): the same one recurs across
+   *  every binary package of a Debian source and every copy of a library. */
+  private readonly severityCache = new Map<string, ReturnType<typeof severityOf>>();
+  private readonly epssCache = new Map<string, Epss | undefined>();
+  private readonly kevCache = new Map<string, Kev | undefined>();
 
   constructor(private readonly db: VulnDb) {}
 
@@ -131,13 +136,14 @@ export class Matcher {
     const asInstalled =
       pkg.type === "golang" && pkg.version.startsWith("v") ? (v: string) => `v${v}` : (v: string) => v;
     const fixedVersions = [...new Set(group.flatMap((h) => h.fixed))].sort(compare).map(asInstalled);
-    const sev = severityOf(group);
+    const groupKey = group.map((h) => `${h.info.id}/${h.row.idx}`).join(" ");
+    const sev = this.cached(this.severityCache, groupKey, () => severityOf(group)) as ReturnType<typeof severityOf>;
     const cves = ids.filter((i) => i.startsWith("CVE-"));
     const epss = cves
-      .map((c) => this.db.epss(c))
+      .map((c) => this.cached(this.epssCache, c, () => this.db.epss(c)))
       .filter((e) => e !== undefined)
       .sort((a, b) => b.score - a.score)[0];
-    const kev = cves.map((c) => this.db.kev(c)).find((k) => k !== undefined);
+    const kev = cves.map((c) => this.cached(this.kevCache, c, () => this.db.kev(c))).find((k) => k !== undefined);
     const fixState = fixedVersions.length > 0 ? "fixed" : "not-fixed";
     const byPreference = [...group].sort((a, b) => rankOfId(b.info.id) - rankOfId(a.info.id));
     const title = byPreference.map((h) => h.info.summary).find((s) => s);
@@ -181,6 +187,11 @@ export class Matcher {
         detectedAt,
       }),
     };
+  }
+
+  private cached<T>(cache: Map<string, T | undefined>, key: string, load: () => T | undefined): T | undefined {
+    if (!cache.has(key)) cache.set(key, load());
+    return cache.get(key);
   }
 
   private rows(ecosystem: string, name: string): AffectedRow[] {

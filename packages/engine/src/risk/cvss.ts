@@ -1,4 +1,5 @@
 import * as cvssModule from "ae-cvss-calculator";
+import { memo } from "../memo.js";
 import type { CvssScore, Severity } from "./types.js";
 
 // ae-cvss-calculator ships one CommonJS bundle. Node's ESM loader cannot see its named exports (the classes
@@ -23,7 +24,7 @@ const PREFIXES: Array<[string, CvssVersion]> = [
  * an empty or malformed part, or a metric given twice (the specifications allow each metric once). Metric
  * names and values are checked by the calculator afterwards.
  */
-export function parseCvssVector(vector: string): { version: CvssVersion; metrics: Map<string, string> } | undefined {
+function parseCvssVectorUncached(vector: string): { version: CvssVersion; metrics: Map<string, string> } | undefined {
   if (typeof vector !== "string") return undefined;
   const text = vector.trim();
   if (text === "" || text.length > MAX_VECTOR_LENGTH) return undefined;
@@ -56,6 +57,14 @@ export function parseCvssVector(vector: string): { version: CvssVersion; metrics
  * exploitation evidence enters the risk score through KEV and EPSS instead, so it is not counted twice.
  */
 export function scoreCvss(vector: string, source: string): CvssScore | undefined {
+  const scored = scoreOnce(vector);
+  return scored ? { ...scored, source } : undefined;
+}
+
+/** Scores each distinct vector once: the same NVD vectors recur across many findings. */
+const scoreOnce = memo((vector: string) => scoreVector(vector));
+
+function scoreVector(vector: string): Omit<CvssScore, "source"> | undefined {
   const parsed = parseCvssVector(vector);
   if (!parsed) return undefined;
   const text = vector.trim();
@@ -95,7 +104,6 @@ export function scoreCvss(vector: string, source: string): CvssScore | undefined
     vector: text,
     baseScore,
     severity: severityOfScore(parsed.version, baseScore),
-    source,
   };
 }
 
@@ -174,3 +182,6 @@ export function attackVectorOf(score: CvssScore | undefined): AttackVector | und
   const av = score ? cvssMetrics(score.vector).get("AV") : undefined;
   return av ? ATTACK_VECTORS[av] : undefined;
 }
+
+/** Parsed once per distinct vector (see memo); the result is read-only. */
+export const parseCvssVector = memo(parseCvssVectorUncached);

@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import type { VersionScheme } from "./scheme.js";
 
 /**
@@ -16,7 +17,7 @@ const UPSTREAM_CHARS = /^[0-9][A-Za-z0-9.+~:-]*$/;
 const REVISION_CHARS = /^[A-Za-z0-9.+~]*$/;
 
 /** Parses like parseversion(); undefined where dpkg reports an error or a warning (bad syntax). */
-export function parseDpkg(input: string): DpkgVersion | undefined {
+function parseDpkgUncached(input: string): DpkgVersion | undefined {
   const s = input.trim();
   if (s === "" || /\s/.test(s)) return undefined;
   let rest = s;
@@ -105,3 +106,6 @@ export const dpkg: VersionScheme = {
   valid: (v) => parseDpkg(v) !== undefined,
   compare: compareDpkg,
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parseDpkg = memo(parseDpkgUncached);

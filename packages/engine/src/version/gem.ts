@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import { compareDigits, compareStrings } from "./digits.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -16,7 +17,7 @@ export function validGem(v: string): boolean {
   return v.trim() !== "" && ANCHORED_VERSION_PATTERN.test(v);
 }
 
-function canonicalSegments(version: string): Segment[] {
+function canonicalSegmentsUncached(version: string): Segment[] {
   const v = version.trim().replaceAll("-", ".pre.");
   const segments: Segment[] = (v.match(/[0-9]+|[a-z]+/gi) ?? []).map((s) =>
     /^[0-9]+$/.test(s) ? { num: s } : { str: s },
@@ -61,3 +62,6 @@ export function compareGem(a: string, b: string): number {
 }
 
 export const gem: VersionScheme = { name: "gem", valid: validGem, compare: compareGem };
+
+/** Parsed once per distinct string (see memo). */
+const canonicalSegments = memo(canonicalSegmentsUncached);

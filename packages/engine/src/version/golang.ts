@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import { compareDigits } from "./digits.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -20,7 +21,7 @@ const GO_SEMVER = new RegExp(
   `^v${NUM}(?:\\.${NUM}(?:\\.${NUM}(-${IDENT}(?:\\.${IDENT})*)?(\\+${IDENT}(?:\\.${IDENT})*)?)?)?$`,
 );
 
-export function parseGo(input: string): GoVersion | undefined {
+function parseGoUncached(input: string): GoVersion | undefined {
   const v = input.startsWith("v") ? input : `v${input}`;
   const m = GO_SEMVER.exec(v);
   if (!m) return undefined;
@@ -82,3 +83,6 @@ export const go: VersionScheme = {
   valid: (v) => parseGo(v) !== undefined,
   compare: (a, b) => Math.sign(compareGo(a, b)),
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parseGo = memo(parseGoUncached);

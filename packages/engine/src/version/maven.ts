@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import { compareDigits, compareStrings } from "./digits.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -57,7 +58,7 @@ function normalize(list: Item[]): void {
   }
 }
 
-export function parseMaven(version: string): Item {
+function parseMavenUncached(version: string): Item {
   const v = version.toLowerCase();
   const root: Item[] = [];
   let list = root;
@@ -149,3 +150,6 @@ export const maven: VersionScheme = {
   valid: (v) => /^[\x21-\x7e]+$/.test(v),
   compare: compareMaven,
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parseMaven = memo(parseMavenUncached);

@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import type { VersionScheme } from "./scheme.js";
 
 /**
@@ -18,7 +19,7 @@ const NUGET = new RegExp(
 );
 const INT32_MAX = 2147483647;
 
-export function parseNuGet(input: string): NuGetVersion | undefined {
+function parseNuGetUncached(input: string): NuGetVersion | undefined {
   const m = NUGET.exec(input);
   if (!m) return undefined;
   const nums = (m[1] ?? "").split(".").map(Number);
@@ -86,3 +87,6 @@ export const nuget: VersionScheme = {
   valid: (v) => parseNuGet(v) !== undefined,
   compare: compareNuGet,
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parseNuGet = memo(parseNuGetUncached);

@@ -44,8 +44,25 @@ function schemeFor(range: OsvRange, scheme: VersionScheme): VersionScheme | unde
   return undefined;
 }
 
+/** Sorted events per range and scheme: the matcher evaluates the same (cached) ranges for many packages. */
+const sortedCache = new WeakMap<OsvRange, Map<VersionScheme, Event[]>>();
+
 /** The range's events in evaluation order. */
 function sortedEvents(range: OsvRange, s: VersionScheme): Event[] {
+  let byScheme = sortedCache.get(range);
+  if (!byScheme) {
+    byScheme = new Map();
+    sortedCache.set(range, byScheme);
+  }
+  let events = byScheme.get(s);
+  if (!events) {
+    events = sortEvents(range, s);
+    byScheme.set(s, events);
+  }
+  return events;
+}
+
+function sortEvents(range: OsvRange, s: VersionScheme): Event[] {
   const events: Event[] = [];
   for (const [i, raw] of (Array.isArray(range.events) ? range.events : []).entries()) {
     const e = raw && typeof raw === "object" ? eventOf(raw, i) : undefined;

@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import { compareDigits, compareStrings } from "./digits.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -40,7 +41,7 @@ function preLetter(l: string): "a" | "b" | "rc" {
   return "rc"; // c, pre, preview, rc
 }
 
-export function parsePep440(input: string): Pep440Version | undefined {
+function parsePep440Uncached(input: string): Pep440Version | undefined {
   const g = VERSION_PATTERN.exec(input)?.groups;
   if (!g) return undefined;
   // Trailing zeros do not count: 1.0.0 == 1.0 == 1 (and 0.0 is the empty tuple).
@@ -121,3 +122,6 @@ export const pep440: VersionScheme = {
   valid: (v) => parsePep440(v) !== undefined,
   compare: comparePep440,
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parsePep440 = memo(parsePep440Uncached);

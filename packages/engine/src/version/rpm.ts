@@ -1,3 +1,4 @@
+import { memo } from "../memo.js";
 import { compareDigits } from "./digits.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -16,7 +17,7 @@ export interface RpmVersion {
 
 const PART = /^[A-Za-z0-9._+~^]+$/;
 
-export function parseRpm(input: string): RpmVersion | undefined {
+function parseRpmUncached(input: string): RpmVersion | undefined {
   const m = /^(?:([0-9]+):)?([^:]*)$/.exec(input);
   if (!m) return undefined;
   const rest = m[2] ?? "";
@@ -113,3 +114,6 @@ export const rpm: VersionScheme = {
   valid: (v) => parseRpm(v) !== undefined,
   compare: compareRpm,
 };
+
+/** Parsed once per distinct string (see memo). */
+export const parseRpm = memo(parseRpmUncached);
