@@ -18,11 +18,11 @@ const majorMinor = (v: string | undefined) => v?.split(".").slice(0, 2).join("."
 export function lookupFor(pkg: Package, distro: Distro | undefined): Lookup {
   switch (pkg.type) {
     case "deb":
-      return distroLookup(pkg, distro, debEcosystems(distro));
+      return distroLookup(pkg, debEcosystems(distro));
     case "apk":
-      return distroLookup(pkg, distro, apkEcosystems(distro));
+      return distroLookup(pkg, apkEcosystems(distro));
     case "rpm":
-      return distroLookup(pkg, distro, rpmEcosystems(distro), rpmVersion(pkg));
+      return distroLookup(pkg, rpmEcosystems(distro), rpmVersion(pkg));
     case "npm":
       return {
         ecosystems: ["npm"],
@@ -52,12 +52,7 @@ export function lookupFor(pkg: Package, distro: Distro | undefined): Lookup {
   }
 }
 
-function distroLookup(
-  pkg: Package,
-  distro: Distro | undefined,
-  ecosystems: string[] | string,
-  version?: string,
-): Lookup {
+function distroLookup(pkg: Package, ecosystems: string[] | string, version?: string): Lookup {
   if (typeof ecosystems === "string") return { skip: ecosystems };
   return { ecosystems, name: pkg.source?.name ?? pkg.name, version: version ?? pkg.source?.version ?? pkg.version };
 }

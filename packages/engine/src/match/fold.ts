@@ -27,7 +27,10 @@ export function foldAdvisories(candidates: Candidate[], knownIds: Set<string>): 
     if (!parent.has(b)) parent.set(b, b);
     const ra = find(a);
     const rb = find(b);
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller id becomes the root, so groups come out the same whatever the input order.
+    const [lo, hi] = ra < rb ? [ra, rb] : [rb, ra];
+    parent.set(hi, lo);
   };
   const matched = new Set(candidates.map((c) => c.id));
   const distro = candidates.filter((c) => DISTRO_ADVISORY.test(c.id));

@@ -95,7 +95,7 @@ export class Matcher {
         }
         if (!isAffected(lookup.version, row, scheme)) continue;
         const info = this.info(row.advisory);
-        if (!info || info.withdrawn) continue;
+        if (!info || isWithdrawn(info) || isNotice(row)) continue;
         hits.push({ row, info, fixed: fixedVersionsFor(lookup.version, row, scheme) });
       }
     }
@@ -218,4 +218,20 @@ export function byRisk(a: Finding, b: Finding): number {
     a.id.localeCompare(b.id) ||
     a.package.purl.localeCompare(b.package.purl)
   );
+}
+
+/**
+ * Withdrawn advisories never apply. GitHub marks withdrawn and duplicate advisories in their text too ("Withdrawn:"
+ * summary, a "Withdrawn" or "Duplicate Advisory" heading); some exports lost the `withdrawn` field, the text stays.
+ */
+export function isWithdrawn(info: AdvisoryInfo): boolean {
+  if (info.withdrawn) return true;
+  if (/^withdrawn\b/i.test(info.summary ?? "")) return true;
+  return /^\s*(?:#+\s*|\*\*)(?:withdrawn|duplicate advisory)\b/i.test(info.details ?? "");
+}
+
+/** RustSec's "unmaintained" and "notice" records are advice, not vulnerabilities ("unsound" ones are bugs: kept). */
+function isNotice(row: AffectedRow): boolean {
+  const kind = row.databaseSpecific?.informational;
+  return kind === "unmaintained" || kind === "notice";
 }

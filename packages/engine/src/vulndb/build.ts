@@ -82,9 +82,10 @@ export async function updateDb(o: UpdateOptions = {}): Promise<UpdateResult> {
     const w = new DbWriter(db);
     const feeds: FeedUpdate[] = [];
     try {
-      for (const eco of loc.ecosystems) feeds.push(await updateOsvFeed(db, w, loc, eco, work, incremental, now(), log));
-      feeds.push(await updateKev(db, w, loc, work, now(), log));
-      feeds.push(await updateEpss(db, w, loc, work, now(), log));
+      const run: FeedRun = { db, w, loc, work, now: now(), log };
+      for (const eco of loc.ecosystems) feeds.push(await updateOsvFeed(run, eco, incremental));
+      feeds.push(await updateKev(run));
+      feeds.push(await updateEpss(run));
       if (feeds.every((f) => f.mode === "not on mirror")) throw new FeedError(`${loc.base}: no feed found there`);
       w.setMeta("schema_version", String(SCHEMA_VERSION));
       w.setMeta("built_at", now().toISOString());
@@ -120,6 +121,18 @@ async function copyLiveDb(livePath: string, tmpPath: string, log: (l: string) =>
   return true;
 }
 
+/** What every feed's import works with. */
+interface FeedRun {
+  db: BetterSqlite3.Database;
+  w: DbWriter;
+  loc: FeedLocations;
+  /** The update's private work directory (downloads). */
+  work: string;
+  /** The import time recorded for every feed of this update. */
+  now: Date;
+  log: (line: string) => void;
+}
+
 /** Runs `body` in one transaction across awaits (the connection is ours alone). */
 async function inTransaction<T>(db: BetterSqlite3.Database, body: () => Promise<T>): Promise<T> {
   db.exec("BEGIN");
@@ -133,16 +146,8 @@ async function inTransaction<T>(db: BetterSqlite3.Database, body: () => Promise<
   }
 }
 
-async function updateOsvFeed(
-  db: BetterSqlite3.Database,
-  w: DbWriter,
-  loc: FeedLocations,
-  eco: string,
-  work: string,
-  incremental: boolean,
-  now: Date,
-  log: (l: string) => void,
-): Promise<FeedUpdate> {
+async function updateOsvFeed(run: FeedRun, eco: string, incremental: boolean): Promise<FeedUpdate> {
+  const { db, w, loc, work, now, log } = run;
   const feed = `osv:${eco}`;
   const safe = eco.replace(/[^\w.-]/g, "_");
   const had = w.feedRecords(feed);
@@ -211,14 +216,8 @@ async function updateOsvFeed(
   return finish("full");
 }
 
-async function updateKev(
-  db: BetterSqlite3.Database,
-  w: DbWriter,
-  loc: FeedLocations,
-  work: string,
-  now: Date,
-  log: (l: string) => void,
-): Promise<FeedUpdate> {
+async function updateKev(run: FeedRun): Promise<FeedUpdate> {
+  const { db, w, loc, work, now, log } = run;
   const path = await fetchFeedFile(loc.kev, join(work, "kev.json"), loc.mirror);
   if (!path) return notOnMirror(db, "kev", log);
   const kev = await readKev(path);
@@ -237,14 +236,8 @@ async function updateKev(
   return { name: "kev", mode: "full", records: kev.entries.length };
 }
 
-async function updateEpss(
-  db: BetterSqlite3.Database,
-  w: DbWriter,
-  loc: FeedLocations,
-  work: string,
-  now: Date,
-  log: (l: string) => void,
-): Promise<FeedUpdate> {
+async function updateEpss(run: FeedRun): Promise<FeedUpdate> {
+  const { db, w, loc, work, now, log } = run;
   const path = await fetchFeedFile(loc.epss, join(work, "epss.csv.gz"), loc.mirror);
   if (!path) return notOnMirror(db, "epss", log);
   const header = await inTransaction(db, async () => {
