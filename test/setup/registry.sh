@@ -168,13 +168,18 @@ has_manifest() {
 push_archive() {
   local archive="$1" dest="$2"
   shift 2
-  if has_manifest "${dest%%:*}" "${dest##*:}"; then
+  [[ -s "$archive" ]] || { log "missing $archive: run npm run test:setup"; exit 1; }
+  # The archive's size and mtime when it was pushed: a rebuilt image is pushed again.
+  local stamp="$DIR/pushed/${dest//[\/:]/_}" now
+  now="$(stat -c '%s %Y' "$archive")"
+  if has_manifest "${dest%%:*}" "${dest##*:}" && [[ "$(cat "$stamp" 2>/dev/null)" == "$now" ]]; then
     log "$dest already pushed"
     return 0
   fi
-  [[ -s "$archive" ]] || { log "missing $archive: run npm run test:setup"; exit 1; }
   log "pushing $dest"
   skopeo copy --quiet --dest-tls-verify=false "$@" "docker-archive:$archive" "docker://127.0.0.1:$OPEN_PORT/$dest"
+  mkdir -p "$DIR/pushed"
+  echo "$now" > "$stamp"
 }
 
 # An OCI layout whose tag "multi" is an image index of two platforms, pushed with `skopeo copy --all`.
