@@ -1,3 +1,4 @@
+import { type FileScanner, MAX_IN_FLIGHT } from "../scan/file-scanner.js";
 import { EntryTooLargeError, type FileEntry } from "../source/entry.js";
 import type { CatalogContext, Cataloger } from "./cataloger.js";
 import { type CatalogedPackage, emptyLayerResult, type LayerResult } from "./layer-result.js";
@@ -12,6 +13,8 @@ export interface CatalogEntriesOptions {
   layer?: string;
   /** Called after each file, for progress display. */
   onProgress?(bytes: number): void;
+  /** Content scanners (secrets, malware) that read files in the same pass. */
+  fileScanners?: readonly FileScanner[];
 }
 
 /**
@@ -24,6 +27,7 @@ export async function catalogEntries(
   opts: CatalogEntriesOptions = {},
 ): Promise<LayerResult> {
   const result = emptyLayerResult();
+  const inFlight = new Set<Promise<void>>();
   let declaring = "";
   const ctx: CatalogContext = {
     warn: (m) => result.warnings.push(m),
@@ -61,24 +65,45 @@ export async function catalogEntries(
     if (wanted.length === 0 && index.wantsHead(entry.mode, entry.size)) {
       wanted = index.byHead(await entry.peek(index.magicLength), entry.mode);
     }
-    if (wanted.length === 0) continue;
-    result.stats.selected++;
-    declaring = entry.path;
-    const packages = await parseWith(entry, wanted, ctx, opts.layer);
-    if (packages) result.packages[entry.path] = packages;
+    const scanners = (opts.fileScanners ?? []).filter(
+      (s) => entry.size <= s.maxFileBytes && s.wants(entry.path, entry.size),
+    );
+    if (wanted.length === 0 && scanners.length === 0) continue;
+    const content = await readFor(entry, wanted, scanners, ctx);
+    if (content === undefined) continue;
+    if (wanted.length > 0) {
+      result.stats.selected++;
+      declaring = entry.path;
+      result.packages[entry.path] = await parseWith(entry, content, wanted, ctx, opts.layer);
+    }
+    // Catalogers are done with the bytes: a scanner may now take them over (the last one gets the original).
+    scanners.forEach((s, i) => {
+      const bytes = i === scanners.length - 1 ? content : Buffer.from(content);
+      const p = s.scan(entry.path, bytes, opts.layer).catch((e: unknown) => {
+        ctx.warn(`${s.name}: ${entry.path}: ${e instanceof Error ? e.message : String(e)}`);
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    });
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return result;
 }
 
-async function parseWith(
+/** Reads the entry once, up to the largest limit among those who want it; undefined after a warning if too big. */
+async function readFor(
   entry: FileEntry,
   catalogers: Cataloger[],
+  scanners: readonly FileScanner[],
   ctx: CatalogContext,
-  layer: string | undefined,
-): Promise<CatalogedPackage[] | undefined> {
-  let content: Buffer;
+): Promise<Buffer | undefined> {
+  const limit = Math.max(
+    catalogers.length ? SelectorIndex.maxBytes(catalogers) : 0,
+    ...scanners.map((s) => s.maxFileBytes),
+  );
   try {
-    content = await entry.read(SelectorIndex.maxBytes(catalogers));
+    return await entry.read(limit);
   } catch (e) {
     if (e instanceof EntryTooLargeError) {
       ctx.warn(e.message);
@@ -86,6 +111,15 @@ async function parseWith(
     }
     throw e;
   }
+}
+
+async function parseWith(
+  entry: FileEntry,
+  content: Buffer,
+  catalogers: Cataloger[],
+  ctx: CatalogContext,
+  layer: string | undefined,
+): Promise<CatalogedPackage[]> {
   const out: CatalogedPackage[] = [];
   for (const c of catalogers) {
     if (content.length > (c.selector.maxBytes ?? Number.POSITIVE_INFINITY)) {

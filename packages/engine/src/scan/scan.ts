@@ -13,6 +13,7 @@ import type { Inventory, InventorySource } from "../sbom/inventory.js";
 import type { ImageSource, Layer, Source } from "../source/source.js";
 import { walkTar } from "../source/tar.js";
 import { ENGINE_VERSION } from "../version.js";
+import type { FileScanner } from "./file-scanner.js";
 
 export interface ScanProgress {
   /** Called as stored bytes are read; `total` is the sum of layer sizes when known. */
@@ -30,7 +31,14 @@ export interface CatalogOptions {
   verifyDiffIds?: boolean;
   /** Ceiling on one layer's uncompressed size (decompression bombs). */
   maxLayerBytes?: number;
+  /**
+   * Content scanners (secrets, malware) fed in the same pass. Their results are not cached yet: a layer
+   * whose packages come from the cache is still read for them (with no cataloger run).
+   */
+  fileScanners?: readonly FileScanner[];
 }
+
+const NO_CATALOGERS = new SelectorIndex([]);
 
 /** Reads one layer once, counting stored bytes for progress. */
 async function catalogLayer(
@@ -54,7 +62,7 @@ async function catalogLayer(
       warn: (m) => warnings.push(m),
     }),
     index,
-    { layer: layer.diffId },
+    { layer: layer.diffId, ...(opts.fileScanners ? { fileScanners: opts.fileScanners } : {}) },
   );
   result.warnings.unshift(...warnings);
   return result;
@@ -74,8 +82,13 @@ async function catalogImage(img: ImageSource, index: SelectorIndex, opts: Catalo
     const hit = await cache?.get(layer.diffId);
     opts.progress?.onLayer?.(layer, hit !== undefined);
     if (hit) {
-      tick(layer.size ?? 0);
-      results.push(hit);
+      if (opts.fileScanners?.length) {
+        const scanned = await catalogLayer(layer, NO_CATALOGERS, opts, tick);
+        results.push({ ...hit, warnings: [...hit.warnings, ...scanned.warnings] });
+      } else {
+        tick(layer.size ?? 0);
+        results.push(hit);
+      }
       continue;
     }
     const r = await catalogLayer(layer, index, opts, tick);
@@ -132,6 +145,7 @@ export async function catalogSource(source: Source, opts: CatalogOptions = {}): 
           done += n;
           opts.progress?.onBytes?.(done, undefined);
         },
+        ...(opts.fileScanners ? { fileScanners: opts.fileScanners } : {}),
       },
     );
     r.warnings.unshift(...warnings);
