@@ -76,9 +76,10 @@ export async function catalogEntries(
       declaring = entry.path;
       result.packages[entry.path] = await parseWith(entry, content, wanted, ctx, opts.layer);
     }
-    // Catalogers are done with the bytes: a scanner may now take them over (the last one gets the original).
+    // Catalogers are done with the bytes: a scanner may now take them over (the last one gets the original
+    // when it owns its memory outright).
     scanners.forEach((s, i) => {
-      const bytes = i === scanners.length - 1 ? content : Buffer.from(content);
+      const bytes = i === scanners.length - 1 ? owned(content) : copy(content);
       const p = s.scan(entry.path, bytes, opts.layer).catch((e: unknown) => {
         ctx.warn(`${s.name}: ${entry.path}: ${e instanceof Error ? e.message : String(e)}`);
       });
@@ -90,6 +91,17 @@ export async function catalogEntries(
   await Promise.all(inFlight);
   return result;
 }
+
+/**
+ * A scanner may transfer its buffer's ArrayBuffer to a worker, which detaches all of it. Small Buffers are
+ * slices of Node's shared pool: transferring one would empty every other buffer cut from the same slab.
+ */
+const owned = (b: Buffer): Buffer => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : copy(b));
+const copy = (b: Buffer): Buffer => {
+  const out = Buffer.allocUnsafeSlow(b.length);
+  b.copy(out);
+  return out;
+};
 
 /** Reads the entry once, up to the largest limit among those who want it; undefined after a warning if too big. */
 async function readFor(
