@@ -1,17 +1,26 @@
 // Bundles the CLI and the engine's own code into one file (dependencies stay in node_modules). The engine
 // is ~150 small modules; resolving and compiling them one by one cost more start-up time than a whole
-// rescan of a cached image, so the shipped command is this single file.
+// rescan of a cached image, so the shipped command is this single file. Beside it: the secret scanner's
+// worker (a thread needs its own entry file) and the default secret rules (data, read at run time).
+import { copyFile, mkdir } from "node:fs/promises";
 import { build } from "esbuild";
 
-await build({
-  entryPoints: [new URL("./src/main.ts", import.meta.url).pathname],
-  outfile: new URL("./dist/rampart.mjs", import.meta.url).pathname,
+const here = (p) => new URL(p, import.meta.url).pathname;
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "@rampart/engine": new URL("../engine/src/index.ts", import.meta.url).pathname },
+  alias: { "@rampart/engine": here("../engine/src/index.ts") },
   sourcemap: "linked",
   logLevel: "warning",
-});
+};
+
+await build({ ...common, entryPoints: [here("./src/main.ts")], outfile: here("./dist/rampart.mjs") });
+await build({ ...common, entryPoints: [here("../engine/src/secrets/worker.ts")], outfile: here("./dist/secrets-worker.mjs") });
+const rules = here("../engine/src/secrets/rules/default.yaml");
+await copyFile(rules, here("./dist/default.yaml"));
+// The engine compiled by tsc (dist/) reads its rules from beside its own module, as the sources do.
+await mkdir(here("../engine/dist/secrets/rules"), { recursive: true });
+await copyFile(rules, here("../engine/dist/secrets/rules/default.yaml"));

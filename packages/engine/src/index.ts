@@ -11,7 +11,17 @@ export { purlFor } from "./package/purl.js";
 export * from "./report/index.js";
 export * from "./risk/index.js";
 export * from "./sbom/index.js";
+export type { FileScanner } from "./scan/file-scanner.js";
 export { type CatalogOptions, type CatalogResult, catalogSource, type ScanProgress } from "./scan/scan.js";
+export * from "./secrets/index.js";
+export {
+  loadDefaultRuleSet,
+  loadRuleSet,
+  mergeRuleSets,
+  type RuleSet,
+  type SecretRule,
+} from "./secrets/rules/index.js";
+export { SecretScanner, type SecretScanOptions } from "./secrets/scanner.js";
 export { openDirectory, openHost } from "./source/directory.js";
 export { openDockerArchive } from "./source/docker-archive.js";
 export { openEngineImage } from "./source/engine/index.js";

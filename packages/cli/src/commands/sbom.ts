@@ -1,6 +1,7 @@
 import {
   type CatalogOptions,
   catalogSource,
+  type FileScanner,
   formatInventory,
   type Inventory,
   LayerCache,
@@ -30,9 +31,19 @@ export interface SbomCommandOptions {
 }
 
 /** Catalogs any target into an inventory: the step `sbom` and (later) `scan` share. */
-export async function inventoryOf(targetText: string, o: SbomCommandOptions): Promise<Inventory> {
+export async function inventoryOf(
+  targetText: string,
+  o: SbomCommandOptions,
+  fileScanners: readonly FileScanner[] = [],
+): Promise<Inventory> {
   const target = await parseTarget(targetText);
-  if (target.kind === "sbom") return readSbomFile(target.path);
+  if (target.kind === "sbom") {
+    if (fileScanners.length)
+      throw new UsageError(
+        `${targetText} is an SBOM: it lists packages, it has no files to scan for ${fileScanners.map((s) => `${s.name}s`).join(" or ")}`,
+      );
+    return readSbomFile(target.path);
+  }
   const sourceOpts: SourceOptions = {
     ...(o.platform ? { platform: o.platform } : {}),
     ...((o.username ?? process.env.RAMPART_USERNAME) ? { username: o.username ?? process.env.RAMPART_USERNAME } : {}),
@@ -45,6 +56,7 @@ export async function inventoryOf(targetText: string, o: SbomCommandOptions): Pr
   const catalogOpts: CatalogOptions = {
     cache: o.cache === false ? false : new LayerCache(o.cacheDir),
     progress: { onBytes: (done, total) => bar.update(done, total) },
+    ...(fileScanners.length ? { fileScanners } : {}),
   };
   try {
     return (await catalogSource(source, catalogOpts)).inventory;

@@ -1,23 +1,33 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import {
   applySuppressions,
   byRisk,
+  DEFAULT_SECRET_EXCLUDES,
   defaultDbDir,
   ENGINE_VERSION,
+  type FeedStatus,
   type Finding,
   formatScanReport,
   type IgnoreRule,
   imagePurl,
+  loadBaseline,
+  loadDefaultRuleSet,
   loadIgnoreFile,
+  loadRuleSet,
   loadVex,
   Matcher,
+  mergeRuleSets,
   SCAN_FORMATS,
   type ScanFormat,
+  type ScannerName,
   type ScanReport,
   SEVERITIES,
+  type SecretFinding,
+  SecretScanner,
   type Severity,
   type VexStatement,
   VulnDb,
+  writeBaseline,
 } from "@rampart/engine";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
@@ -28,6 +38,7 @@ import { inventoryOf, type SbomCommandOptions, withSourceOptions } from "./sbom.
 export const EXIT_FINDINGS = 3;
 
 const SORTS = ["risk", "severity", "epss", "kev", "package", "id"] as const;
+const SCANNERS: readonly ScannerName[] = ["vuln", "secret"];
 type Sort = (typeof SORTS)[number];
 /** Read from the working directory when no --ignore-file is given, as Trivy reads .trivyignore. */
 const DEFAULT_IGNORE_FILES = [".rampartignore.yaml", ".rampartignore.yml", ".rampartignore"];
@@ -35,6 +46,11 @@ const DEFAULT_IGNORE_FILES = [".rampartignore.yaml", ".rampartignore.yml", ".ram
 const STALE_DAYS = 7;
 
 interface ScanOptions extends SbomCommandOptions {
+  secretRules?: string;
+  secretBaseline?: string;
+  writeSecretBaseline?: string;
+  secretExclude?: string[];
+  secretMaxFileSize?: string;
   severity?: string;
   failOn?: string;
   failOnCount?: string;
@@ -72,7 +88,7 @@ export function registerScan(program: Command): void {
       .argument("<target>", "anything `rampart sbom` reads, or an SBOM file (CycloneDX, SPDX)")
       .option("-f, --format <format>", `output format: ${SCAN_FORMATS.join(", ")}`, "table")
       .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
-      .option("--scanners <list>", "what to look for (vuln)", "vuln")
+      .option("--scanners <list>", `what to look for, comma-separated: ${SCANNERS.join(", ")}`, "vuln")
       .option("--severity <list>", "only report these severities (comma-separated, e.g. critical,high)")
       .option("--fail-on <severity>", `exit ${EXIT_FINDINGS} when a reported finding is at least this severe`)
       .option(
@@ -86,13 +102,32 @@ export function registerScan(program: Command): void {
       )
       .option("--vex <file...>", "OpenVEX or CycloneDX VEX documents; not_affected/fixed statements suppress findings")
       .option("--sort <key>", `order of findings: ${SORTS.join(", ")}`, "risk")
-      .option("--db-dir <dir>", "vulnerability DB directory (default ~/.cache/rampart/db, or RAMPART_DB_DIR)"),
+      .option("--db-dir <dir>", "vulnerability DB directory (default ~/.cache/rampart/db, or RAMPART_DB_DIR)")
+      .option(
+        "--secret-rules <file>",
+        "extra secret rules (YAML, same format as the defaults; same id replaces, disabled: true removes)",
+      )
+      .option(
+        "--secret-baseline <file>",
+        "accepted secrets, by rule, path glob or fingerprint (see --write-secret-baseline)",
+      )
+      .option("--write-secret-baseline <file>", "write the secrets found as a baseline (fingerprints only) to FILE")
+      .option("--secret-exclude <glob...>", "more paths not to scan for secrets (added to the defaults)")
+      .option("--secret-max-file-size <bytes>", "skip larger files in the secret scan (default 10 MB)")
+      .addHelpText(
+        "after",
+        "\nThe fingerprint salt of secret findings comes from RAMPART_SECRET_SALT (default: a public constant).",
+      ),
   ).action(async (targetText: string, o: ScanOptions) => {
     if (!SCAN_FORMATS.includes(o.format as ScanFormat))
       throw new UsageError(`unknown format ${o.format}; use one of ${SCAN_FORMATS.join(", ")}`);
     if (!SORTS.includes(o.sort as Sort)) throw new UsageError(`unknown sort ${o.sort}; use one of ${SORTS.join(", ")}`);
     const scanners = o.scanners.split(",").map((s) => s.trim());
-    for (const s of scanners) if (s !== "vuln") throw new UsageError(`unknown scanner ${s}; available: vuln`);
+    for (const s of scanners)
+      if (!SCANNERS.includes(s as ScannerName))
+        throw new UsageError(`unknown scanner ${s}; available: ${SCANNERS.join(", ")}`);
+    const runVuln = scanners.includes("vuln");
+    const runSecret = scanners.includes("secret");
     const only = o.severity?.split(",").map((s) => parseSeverity(s, "--severity"));
     const failOn = o.failOn ? parseSeverity(o.failOn, "--fail-on") : undefined;
     const failCount = o.failOnCount === undefined ? undefined : Number(o.failOnCount);
@@ -101,26 +136,42 @@ export function registerScan(program: Command): void {
     const ignores: IgnoreRule[] = await loadIgnores(o.ignoreFile);
     const vex: VexStatement[] = (o.vex ?? []).flatMap((f) => loadVex(f));
 
-    const db = VulnDb.open(o.dbDir ?? defaultDbDir());
+    const db = runVuln ? VulnDb.open(o.dbDir ?? defaultDbDir()) : undefined;
+    const secrets = runSecret ? await secretScanner(o) : undefined;
     try {
-      const inv = await inventoryOf(targetText, o);
-      const status = db.status();
+      const inv = await inventoryOf(targetText, o, secrets ? [secrets] : []);
       const now = new Date();
-      const result = new Matcher(db).match(inv, { detectedAt: now.toISOString() });
-      const warnings = [...inv.warnings, ...result.warnings, ...staleness(status.feeds, now)];
-      let findings = result.findings;
-      if (o.ignoreUnfixed) findings = findings.filter((f) => f.fixState === "fixed");
-      if (only) findings = findings.filter((f) => only.includes(f.severity));
+      const warnings = [...inv.warnings];
+      const status = db?.status();
+      let findings: Finding[] = [];
+      let packageCount = 0;
+      if (db && status) {
+        const result = new Matcher(db).match(inv, { detectedAt: now.toISOString() });
+        warnings.push(...result.warnings, ...staleness(status.feeds, now));
+        packageCount = result.matched;
+        findings = result.findings;
+        if (o.ignoreUnfixed) findings = findings.filter((f) => f.fixState === "fixed");
+        if (only) findings = findings.filter((f) => only.includes(f.severity));
+      }
       const subject = imagePurl(inv.source);
       const sup = applySuppressions(findings, { ignores, vex }, now, subject ? { subject } : {});
       warnings.push(...sup.warnings);
+      const secretResults = secrets?.results();
+      if (secretResults) warnings.push(...secretResults.warnings);
+      const secretFindings = secretResults?.findings.filter((f) => !only || only.includes(f.severity)).sort(bySeverity);
+      if (o.writeSecretBaseline && secretResults)
+        await writeOutput(writeBaseline(secretResults.findings), o.writeSecretBaseline);
       const report: ScanReport = {
         source: inv.source,
         ...(inv.distro ? { distro: inv.distro } : {}),
-        packageCount: result.matched,
+        scanners: SCANNERS.filter((s) => scanners.includes(s)),
+        packageCount,
         findings: [...sup.kept].sort(SORTERS[o.sort as Sort]),
+        ...(secretFindings ? { secrets: secretFindings } : {}),
         suppressed: sup.suppressed,
-        db: { schemaVersion: status.schemaVersion, builtAt: status.builtAt, feeds: status.feeds },
+        ...(status
+          ? { db: { schemaVersion: status.schemaVersion, builtAt: status.builtAt, feeds: status.feeds } }
+          : {}),
         warnings,
         tool: { name: "rampart", version: ENGINE_VERSION },
         createdAt: now.toISOString(),
@@ -133,18 +184,44 @@ export function registerScan(program: Command): void {
         }),
         o.output,
       );
-      const counted = failOn ? report.findings.filter((f) => atLeast(f.severity, failOn)) : report.findings;
-      if ((failOn || failCount !== undefined) && counted.length >= (failCount ?? 1)) {
+      const severities = [...report.findings.map((f) => f.severity), ...(report.secrets ?? []).map((f) => f.severity)];
+      const counted = failOn ? severities.filter((s) => atLeast(s, failOn)).length : severities.length;
+      if ((failOn || failCount !== undefined) && counted >= (failCount ?? 1)) {
         process.stderr.write(
-          `rampart: ${counted.length} finding(s)${failOn ? ` at ${failOn} or above` : ""} (threshold ${failCount ?? 1}): failing with exit code ${EXIT_FINDINGS}\n`,
+          `rampart: ${counted} finding(s)${failOn ? ` at ${failOn} or above` : ""} (threshold ${failCount ?? 1}): failing with exit code ${EXIT_FINDINGS}\n`,
         );
         process.exitCode = EXIT_FINDINGS;
       }
     } finally {
-      db.close();
+      db?.close();
+      await secrets?.close();
     }
   });
 }
+
+/** The secret scanner with the user's rules, baseline, excludes and salt layered on the defaults. */
+async function secretScanner(o: ScanOptions): Promise<SecretScanner> {
+  let rules = loadDefaultRuleSet();
+  if (o.secretRules) {
+    const file = o.secretRules;
+    rules = mergeRuleSets(rules, loadRuleSet(await readFile(file, "utf8"), file), (m) =>
+      process.stderr.write(`warning: ${file}: ${m}\n`),
+    );
+  }
+  const maxFileBytes = o.secretMaxFileSize === undefined ? undefined : Number(o.secretMaxFileSize);
+  if (maxFileBytes !== undefined && !(Number.isInteger(maxFileBytes) && maxFileBytes > 0))
+    throw new UsageError("--secret-max-file-size: expected a number of bytes");
+  return SecretScanner.create({
+    rules,
+    ...(process.env.RAMPART_SECRET_SALT ? { salt: process.env.RAMPART_SECRET_SALT } : {}),
+    ...(o.secretBaseline ? { baseline: await loadBaseline(o.secretBaseline) } : {}),
+    ...(o.secretExclude?.length ? { excludes: [...DEFAULT_SECRET_EXCLUDES, ...o.secretExclude] } : {}),
+    ...(maxFileBytes ? { maxFileBytes } : {}),
+  });
+}
+
+const bySeverity = (a: SecretFinding, b: SecretFinding) =>
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || a.path.localeCompare(b.path) || a.line - b.line;
 
 async function loadIgnores(file: string | undefined): Promise<IgnoreRule[]> {
   if (file) return loadIgnoreFile(file);
@@ -152,7 +229,7 @@ async function loadIgnores(file: string | undefined): Promise<IgnoreRule[]> {
   return [];
 }
 
-function staleness(feeds: ScanReport["db"]["feeds"], now: Date): string[] {
+function staleness(feeds: FeedStatus[], now: Date): string[] {
   return feeds
     .filter((f) => Date.parse(f.importedAt) < now.getTime() - STALE_DAYS * 86_400_000)
     .map(

@@ -4,7 +4,16 @@ import type { Finding } from "../match/finding.js";
 import { fixture as inventoryFixture } from "../sbom/test-support.js";
 import { renderScanCycloneDx, toScanCycloneDx } from "./cyclonedx.js";
 import type { ScanReport } from "./scan-report.js";
-import { aptKey, log4shell, reportWithSuppressed, scanReport } from "./test-support.js";
+import {
+  allSecrets,
+  aptKey,
+  log4shell,
+  plantedSecrets,
+  reportWithSuppressed,
+  scanReport,
+  secretOnlyReport,
+  secretScanReport,
+} from "./test-support.js";
 
 const validator = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
 
@@ -26,6 +35,7 @@ type Vulnerability = {
 };
 type Bom = {
   specVersion: string;
+  metadata: { properties?: Property[] };
   components: Array<{ "bom-ref": string; purl?: string; name: string; group?: string }>;
   vulnerabilities: Vulnerability[];
 };
@@ -154,5 +164,45 @@ describe("CycloneDX 1.6 scan report", () => {
     const entries = bomOf(r).vulnerabilities.filter((v) => v.id === "CVE-2011-3374");
     expect(entries.map((v) => v.analysis?.state)).toEqual([undefined, "resolved"]);
     expect(new Set(entries.map((v) => v["bom-ref"])).size).toBe(2);
+  });
+});
+
+describe("CycloneDX 1.6 scan report with secrets", () => {
+  const meta = (b: Bom) => Object.fromEntries((b.metadata.properties ?? []).map((p) => [p.name, p.value]));
+
+  it("stays valid against the official 1.6 schema with secrets, alone or with vulnerabilities", async () => {
+    expect(await validator.validate(renderScanCycloneDx(secretScanReport()))).toBeNull();
+    expect(await validator.validate(renderScanCycloneDx(secretOnlyReport()))).toBeNull();
+    expect(await validator.validate(renderScanCycloneDx(secretOnlyReport([])))).toBeNull();
+  });
+
+  it("counts the secrets, by severity, in the metadata and says which scanners ran", () => {
+    expect(meta(bomOf(secretScanReport()))).toEqual({
+      "rampart:scanners": "vuln,secret",
+      "rampart:secrets": "9",
+      "rampart:secrets:critical": "5",
+      "rampart:secrets:high": "2",
+      "rampart:secrets:medium": "1",
+      "rampart:secrets:low": "1",
+    });
+    expect(meta(bomOf(secretOnlyReport([])))["rampart:secrets"]).toBe("0");
+    expect(meta(bomOf(scanReport()))).toEqual({ "rampart:scanners": "vuln" });
+  });
+
+  it("keeps the secrets themselves out: no finding, path, preview, snippet or fingerprint", () => {
+    const text = renderScanCycloneDx(secretScanReport());
+    for (const { secret, finding } of plantedSecrets()) {
+      for (const part of [secret, finding.path, finding.preview, finding.fingerprint, finding.ruleId]) {
+        expect(text).not.toContain(part);
+      }
+      if (finding.snippet) expect(text).not.toContain(finding.snippet);
+    }
+    expect(bomOf(secretScanReport()).vulnerabilities).toHaveLength(scanReport().findings.length);
+    expect(allSecrets()).toHaveLength(9);
+  });
+
+  it("has no vulnerabilities list when the vulnerability scanner did not run", () => {
+    expect(bomOf(secretOnlyReport())).not.toHaveProperty("vulnerabilities");
+    expect(bomOf(scanReport([]))).toHaveProperty("vulnerabilities", []);
   });
 });

@@ -5,6 +5,17 @@
  * rating methods are CVSS, OWASP, SSVC and "other"), so those go in `rampart:`-prefixed properties.
  * Suppressed findings carry an `analysis`: the VEX status mapped to CycloneDX's states; an ignore-file entry
  * is a decision to accept, not a claim about exploitability, so it gets only a detail, no state.
+ *
+ * Secrets stay out of the BOM; the metadata carries only how many there are (`rampart:secrets`, and by
+ * severity `rampart:secrets:critical`…), when the secret scanner ran. CycloneDX 1.6 has no object for a
+ * leaked credential, and the ones it has would mislead: a `vulnerability` is a known weakness of a component
+ * with an advisory id, and tools that read BOMs (Dependency-Track and the like) would file a credential as
+ * one. A property per finding would fit the schema, but a BOM is an inventory that travels further than a
+ * scan report (to customers, into attestations and registries), and a list of where the credentials sit,
+ * even masked, does not belong in it. The count says "look at this image's secret report"; the SARIF, JSON,
+ * table and JUnit outputs carry the masked findings.
+ * When the vulnerability scanner did not run, the BOM has no `vulnerabilities` key: an empty list would say
+ * "none found".
  */
 import { PackageURL } from "packageurl-js";
 import type { Finding } from "../match/finding.js";
@@ -14,7 +25,15 @@ import { toCycloneDx } from "../sbom/cyclonedx.js";
 import type { Inventory } from "../sbom/inventory.js";
 import { parseVexReason } from "../vex/reason.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
-import { advisoryUrl, displayName, fixedText } from "./text.js";
+import {
+  advisoryUrl,
+  displayName,
+  fixedText,
+  SECRET_SEVERITIES,
+  secretSeverityCounts,
+  showsSecrets,
+  showsVulns,
+} from "./text.js";
 
 type Json = Record<string, unknown>;
 
@@ -238,7 +257,18 @@ export function toScanCycloneDx(report: ScanReport, opts: ScanCycloneDxOptions =
     else suppressedGroups.set(key, { group: [s.finding], s });
   }
   entries.push(...suppressedGroups.values());
-  bom.vulnerabilities = entries.map((e, i) => vulnerability(e.group, refs, i, e.s));
+  if (showsVulns(report)) bom.vulnerabilities = entries.map((e, i) => vulnerability(e.group, refs, i, e.s));
+  const props = [{ name: "rampart:scanners", value: report.scanners.join(",") }];
+  if (showsSecrets(report)) {
+    const secrets = report.secrets ?? [];
+    const counts = secretSeverityCounts(secrets);
+    props.push(
+      { name: "rampart:secrets", value: String(secrets.length) },
+      ...SECRET_SEVERITIES.map((s) => ({ name: `rampart:secrets:${s}`, value: String(counts[s]) })),
+    );
+  }
+  const metadata = bom.metadata as Json;
+  metadata.properties = [...((metadata.properties as Json[] | undefined) ?? []), ...props];
   return bom;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatScanReport, SCAN_FORMATS, type ScanFormat } from "./format.js";
-import { reportWithSuppressed } from "./test-support.js";
+import { allSecrets, reportWithSuppressed, secretOnlyReport } from "./test-support.js";
 
 describe("formatScanReport", () => {
   const report = reportWithSuppressed();
@@ -9,6 +9,23 @@ describe("formatScanReport", () => {
     const text = formatScanReport(report, format);
     expect(text.endsWith("\n")).toBe(true);
     for (const f of report.findings) expect(text).toContain(f.id);
+  });
+
+  it.each(SCAN_FORMATS.filter((f) => f !== "cyclonedx"))(
+    "renders %s with every secret's rule and preview in it",
+    (format) => {
+      const text = formatScanReport({ ...report, scanners: ["vuln", "secret"], secrets: allSecrets() }, format);
+      for (const s of allSecrets()) {
+        expect(text).toContain(s.ruleId);
+        expect(text).toContain(s.preview);
+      }
+    },
+  );
+
+  it.each(SCAN_FORMATS)("renders %s for a secret scan alone", (format) => {
+    const text = formatScanReport(secretOnlyReport(), format);
+    expect(text.endsWith("\n")).toBe(true);
+    for (const f of report.findings) expect(text).not.toContain(f.id);
   });
 
   it("tells each format apart", () => {

@@ -25,7 +25,10 @@ const RENDERERS: Record<ScanFormat, (r: ScanReport, opts: ScanFormatOptions) => 
   junit: (r) => renderJunit(r),
 };
 
-/** The report as text: a terminal table, Rampart's JSON, SARIF 2.1.0, CycloneDX 1.6 (with vulnerabilities) or JUnit XML. */
+/**
+ * The report as text: a terminal table, Rampart's JSON, SARIF 2.1.0, CycloneDX 1.6 (with vulnerabilities) or
+ * JUnit XML. Each shows what the scanners that ran found; secrets only masked (CycloneDX: only their count).
+ */
 export function formatScanReport(report: ScanReport, format: ScanFormat, opts: ScanFormatOptions = {}): string {
   const render = Object.hasOwn(RENDERERS, format) ? RENDERERS[format] : undefined;
   if (!render) throw new Error(`unknown scan format ${JSON.stringify(format)}; use one of ${SCAN_FORMATS.join(", ")}`);

@@ -5,7 +5,14 @@ import { describe, expect, it } from "vitest";
 import type { Finding } from "../match/finding.js";
 import { renderScanJson, SCAN_REPORT_SCHEMA_VERSION } from "./json.js";
 import type { ScanReport } from "./scan-report.js";
-import { log4shell, reportWithSuppressed, scanReport } from "./test-support.js";
+import {
+  allSecrets,
+  log4shell,
+  reportWithSuppressed,
+  scanReport,
+  secretOnlyReport,
+  secretScanReport,
+} from "./test-support.js";
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable is either the module or .default.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
@@ -42,8 +49,51 @@ describe("scan report JSON", () => {
     expect(rest).toEqual(JSON.parse(JSON.stringify(report)));
   });
 
+  it("is the report itself with secrets too, and says which scanners ran", () => {
+    const report = secretScanReport();
+    const { schemaVersion, ...rest } = JSON.parse(renderScanJson(report));
+    expect(rest).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(rest.scanners).toEqual(["vuln", "secret"]);
+    expect(rest.secrets).toHaveLength(allSecrets().length);
+    expect(JSON.parse(renderScanJson(scanReport())).scanners).toEqual(["vuln"]);
+  });
+
+  it("has secrets only when the secret scanner ran, and an empty list when it found nothing", () => {
+    expect(JSON.parse(renderScanJson(scanReport()))).not.toHaveProperty("secrets");
+    expect(JSON.parse(renderScanJson({ ...secretScanReport(), secrets: undefined })).secrets).toEqual([]);
+    const only = JSON.parse(renderScanJson(secretOnlyReport()));
+    expect(only.scanners).toEqual(["secret"]);
+    expect(only.findings).toEqual([]);
+  });
+
+  it("orders a secret's keys as documented: rule, where, then preview and fingerprint", () => {
+    const doc = JSON.parse(renderScanJson(secretScanReport()));
+    expect(Object.keys(doc.secrets[0])).toEqual([
+      "ruleId",
+      "title",
+      "severity",
+      "path",
+      "layer",
+      "line",
+      "column",
+      "preview",
+      "fingerprint",
+      "entropy",
+      "snippet",
+    ]);
+  });
+
   it("validates against our JSON Schema, with and without optional fields", () => {
-    for (const report of [scanReport([fullFinding()]), reportWithSuppressed(), scanReport([])]) {
+    const bare = allSecrets().map(({ entropy, snippet, layer, ...required }) => required);
+    for (const report of [
+      scanReport([fullFinding()]),
+      reportWithSuppressed(),
+      scanReport([]),
+      secretScanReport(),
+      secretOnlyReport(),
+      secretOnlyReport([]),
+      secretOnlyReport(bare),
+    ]) {
       const ok = validate(JSON.parse(renderScanJson(report)));
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
@@ -65,8 +115,27 @@ describe("scan report JSON", () => {
     expect(validate(missing)).toBe(false);
   });
 
+  it("has a schema that rejects a secret shown whole, a bad fingerprint or an unknown scanner", () => {
+    const doc = JSON.parse(renderScanJson(secretScanReport()));
+    expect(validate(doc)).toBe(true);
+    const broken = (change: (d: typeof doc) => void) => {
+      const d = structuredClone(doc);
+      change(d);
+      return validate(d);
+    };
+    expect(broken((d) => (d.secrets[0].preview = "ghp_0123456789abcdefghijklmnopqrstuvwxyz"))).toBe(false);
+    expect(broken((d) => (d.secrets[0].fingerprint = "0123abcd"))).toBe(false);
+    expect(broken((d) => (d.secrets[0].severity = "negligible"))).toBe(false);
+    expect(broken((d) => (d.secrets[0].line = 0))).toBe(false);
+    expect(broken((d) => (d.secrets[0].secret = "x"))).toBe(false);
+    expect(broken((d) => delete d.secrets[0].fingerprint)).toBe(false);
+    expect(broken((d) => (d.secrets[0].snippet = "x".repeat(201)))).toBe(false);
+    expect(broken((d) => (d.scanners = ["vuln", "malware"]))).toBe(false);
+    expect(broken((d) => (d.scanners = []))).toBe(false);
+  });
+
   it("gives byte-equal output for equal reports, whatever their key order", () => {
-    const report = reportWithSuppressed();
+    const report: ScanReport = { ...reportWithSuppressed(), scanners: ["vuln", "secret"], secrets: allSecrets() };
     const shuffle = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(shuffle);
       if (typeof v !== "object" || v === null) return v;
@@ -89,11 +158,26 @@ describe("scan report JSON", () => {
       "schemaVersion",
       "tool",
       "createdAt",
+      "scanners",
       "source",
       "distro",
       "packageCount",
       "db",
       "findings",
+      "suppressed",
+      "warnings",
+    ]);
+    expect(Object.keys(JSON.parse(renderScanJson(secretScanReport())))).toEqual([
+      "schemaVersion",
+      "tool",
+      "createdAt",
+      "scanners",
+      "source",
+      "distro",
+      "packageCount",
+      "db",
+      "findings",
+      "secrets",
       "suppressed",
       "warnings",
     ]);

@@ -1,6 +1,7 @@
 /**
  * The scan report as JSON: the ScanReport itself with `schemaVersion` first and a fixed key order, so equal
- * reports give byte-equal output. The shape is documented by schema/scan-report.schema.json; a change to it
+ * reports give byte-equal output. `scanners` says which scanners ran; `secrets` (masked findings, never a whole
+ * secret) is there when the secret scanner ran. The shape is documented by schema/scan-report.schema.json; a change to it
  * that is not additive bumps SCAN_REPORT_SCHEMA_VERSION.
  */
 import type { ScanReport } from "./scan-report.js";
@@ -12,11 +13,13 @@ const ORDER: Record<string, readonly string[]> = {
     "schemaVersion",
     "tool",
     "createdAt",
+    "scanners",
     "source",
     "distro",
     "packageCount",
     "db",
     "findings",
+    "secrets",
     "suppressed",
     "warnings",
   ],
@@ -54,6 +57,19 @@ const ORDER: Record<string, readonly string[]> = {
   risk: ["score", "why", "factors", "ssvc"],
   ssvc: ["tree", "outcome", "dueDate", "inputs"],
   suppressed: ["by", "reason", "file", "finding"],
+  secret: [
+    "ruleId",
+    "title",
+    "severity",
+    "path",
+    "layer",
+    "line",
+    "column",
+    "preview",
+    "fingerprint",
+    "entropy",
+    "snippet",
+  ],
 };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -96,9 +112,13 @@ export function scanReportJson(report: ScanReport): Record<string, unknown> {
   const doc = ordered({ ...report, schemaVersion: SCAN_REPORT_SCHEMA_VERSION }, ORDER.report);
   doc.source = ordered(report.source, ORDER.source);
   if (report.distro) doc.distro = ordered(report.distro, ORDER.distro);
-  doc.db = { ...ordered(report.db, ORDER.db), feeds: report.db.feeds.map((f) => ordered(f, ORDER.feed)) };
+  if (report.db)
+    doc.db = { ...ordered(report.db, ORDER.db), feeds: report.db.feeds.map((f) => ordered(f, ORDER.feed)) };
   doc.findings = report.findings.map(findingJson);
   doc.suppressed = report.suppressed.map((s) => ({ ...ordered(s, ORDER.suppressed), finding: findingJson(s.finding) }));
+  // A secret scan that found nothing says so with an empty list; without the scanner there is no key at all.
+  const secrets = report.secrets ?? (report.scanners.includes("secret") ? [] : undefined);
+  if (secrets) doc.secrets = secrets.map((s) => ordered(s, ORDER.secret));
   return doc;
 }
 

@@ -1,8 +1,18 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../match/finding.js";
+import type { SecretFinding } from "../secrets/types.js";
 import { renderJunit, xmlAttr, xmlText } from "./junit.js";
-import { allFindings, jqueryXss, reportWithSuppressed, scanReport } from "./test-support.js";
+import {
+  allFindings,
+  allSecrets,
+  jqueryXss,
+  plantedSecrets,
+  reportWithSuppressed,
+  scanReport,
+  secretOnlyReport,
+  secretScanReport,
+} from "./test-support.js";
 
 type Case = {
   "@_classname": string;
@@ -97,5 +107,66 @@ describe("JUnit XML", () => {
     expect(suite.testcase).toHaveLength(1);
     expect(suite.testcase[0]?.failure).toBeUndefined();
     expect(suite.testcase[0]?.["@_name"]).toBe("no vulnerabilities found");
+  });
+});
+
+describe("JUnit XML with secrets", () => {
+  const secretCases = (suite: Suite) => suite.testcase.filter((c) => c["@_classname"].startsWith("secret."));
+
+  it("adds one failing case per secret, counted with the vulnerabilities", () => {
+    const { suites, suite } = parse(renderJunit(secretScanReport()));
+    const n = allFindings().length + allSecrets().length;
+    expect(suites["@_tests"]).toBe(String(n));
+    expect(suites["@_failures"]).toBe(String(n));
+    expect(suite["@_failures"]).toBe(String(n));
+    expect(secretCases(suite)).toHaveLength(allSecrets().length);
+    expect(secretCases(suite).every((c) => c.failure)).toBe(true);
+  });
+
+  it("names a secret case 'secret.<rule id>' and 'path:line', the failure by severity with the masked preview", () => {
+    const { suite } = parse(renderJunit(secretOnlyReport()));
+    const cases = secretCases(suite);
+    expect(cases.map((c) => [c["@_classname"], c["@_name"]])).toEqual(
+      allSecrets().map((x) => [`secret.${x.ruleId}`, `${x.path}:${x.line}`]),
+    );
+    const jwt = allSecrets().find((x) => x.ruleId === "jwt") as SecretFinding;
+    const c = cases.find((x) => x["@_classname"] === "secret.jwt") as Case;
+    expect(c["@_name"]).toBe("/app/config/config.yaml:5");
+    expect(c.failure?.["@_type"]).toBe("medium");
+    expect(c.failure?.["@_message"]).toBe(`JSON Web Token (${jwt.preview}) at /app/config/config.yaml:5 (medium)`);
+    expect(c.failure?.["#text"]).toContain("Found at: /app/config/config.yaml:5:22");
+    expect(c.failure?.["#text"]).toContain(`Layer: ${jwt.layer}`);
+    expect(c.failure?.["#text"]).toContain(`Line: ${jwt.snippet}`);
+    expect(c.failure?.["#text"]).toContain(`Fingerprint: ${jwt.fingerprint}`);
+  });
+
+  it("shows only the secrets, with one passing case when none was found", () => {
+    const only = parse(renderJunit(secretOnlyReport()));
+    expect(only.suite.testcase).toHaveLength(allSecrets().length);
+    expect(only.suite.testcase.some((c) => c["@_name"] === "no vulnerabilities found")).toBe(false);
+    const none = parse(renderJunit(secretOnlyReport([])));
+    expect(none.suites["@_failures"]).toBe("0");
+    expect(none.suite.testcase.map((c) => c["@_name"])).toEqual(["no secrets found"]);
+    const clean = parse(renderJunit(secretScanReport([], [])));
+    expect(clean.suite.testcase.map((c) => c["@_name"])).toEqual(["no vulnerabilities found", "no secrets found"]);
+  });
+
+  it("escapes a secret's rule, title, path and snippet like every other text", () => {
+    const [first] = plantedSecrets("directory").map((p) => p.finding);
+    const nasty: SecretFinding = {
+      ...(first as SecretFinding),
+      ruleId: `custom<&>"rule"`,
+      title: `Token for <b>"prod"</b> & 'staging'`,
+      path: "/srv/a&b/<x>\u0001.env",
+      snippet: `key = "ab12****************yz" # <&> ]]>`,
+    };
+    const xml = renderJunit(secretOnlyReport([nasty]));
+    const c = parse(xml).suite.testcase[0] as Case;
+    expect(c["@_classname"]).toBe(`secret.custom<&>"rule"`);
+    expect(c["@_name"]).toBe("/srv/a&b/<x>\uFFFD.env:1");
+    expect(c.failure?.["#text"]).toContain(`Token for <b>"prod"</b> & 'staging'`);
+    expect(c.failure?.["#text"]).toContain(`Line: key = "ab12****************yz" # <&> ]]>`);
+    expect(c.failure?.["#text"]).not.toContain("Layer:");
+    expect(xml.includes("\u0001")).toBe(false);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * JUnit XML, as CI systems (GitLab, Jenkins, Azure Pipelines, CircleCI) read test reports: one test suite for
  * the target, one failing test case per finding (classname the package, name "ID package@version"), suppressed
- * findings as skipped test cases, and one passing test case when nothing was found so the report is never empty.
+ * findings as skipped test cases. Secrets: one failing test case per finding (classname "secret.<rule id>", which
+ * Jenkins shows as package "secret", class the rule; name "path:line"), with only the scanner's masked preview
+ * and snippet. A scanner that ran and found nothing gives one passing test case, so the report is never empty.
  * Written by hand: the format is a handful of elements, and every text goes through xmlText/xmlAttr.
  */
 import type { Finding } from "../match/finding.js";
+import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
-import { displayName, fixSentence, targetText } from "./text.js";
+import { displayName, fixSentence, secretPlace, showsSecrets, showsVulns, targetText } from "./text.js";
 
 /** XML 1.0's Char production: tab, LF, CR, and the rest from U+0020 but surrogates, U+FFFE and U+FFFF. */
 function isXmlChar(c: number): boolean {
@@ -70,21 +73,44 @@ function testcase(f: Finding, suppressed?: SuppressedFinding): string {
   return `    ${open}\n      ${inner}\n    </testcase>`;
 }
 
+function secretCase(s: SecretFinding): string {
+  const open = `<testcase${attrs({ classname: `secret.${s.ruleId}`, name: secretPlace(s), time: 0 })}>`;
+  const summary = `${s.title} (${s.preview}) at ${secretPlace(s)} (${s.severity})`;
+  const body = [
+    `${s.title} (${s.preview})`,
+    `Rule: ${s.ruleId}`,
+    `Found at: ${secretPlace(s)}:${s.column}`,
+    ...(s.layer ? [`Layer: ${s.layer}`] : []),
+    ...(s.snippet !== undefined ? [`Line: ${s.snippet}`] : []),
+    `Fingerprint: ${s.fingerprint}`,
+    `Fix: revoke or rotate the credential, then remove it from ${s.layer ? "the image (a file deleted in a later layer is still in this one)" : "the files"} and load it at run time`,
+  ].join("\n");
+  const failure = `<failure${attrs({ message: summary, type: s.severity })}>${xmlText(body)}</failure>`;
+  return `    ${open}\n      ${failure}\n    </testcase>`;
+}
+
+const passing = (name: string) => `    <testcase${attrs({ classname: "rampart", name, time: 0 })}/>`;
+
 export function renderJunit(report: ScanReport): string {
+  const vulns = showsVulns(report);
+  const secrets = showsSecrets(report) ? (report.secrets ?? []) : [];
   const cases = [...report.findings.map((f) => testcase(f)), ...report.suppressed.map((s) => testcase(s.finding, s))];
-  if (report.findings.length === 0)
-    cases.unshift(`    <testcase${attrs({ classname: "rampart", name: "no vulnerabilities found", time: 0 })}/>`);
+  if (vulns && report.findings.length === 0) cases.unshift(passing("no vulnerabilities found"));
+  cases.push(...secrets.map(secretCase));
+  if (showsSecrets(report) && secrets.length === 0) cases.push(passing("no secrets found"));
   const counts = {
     tests: cases.length,
-    failures: report.findings.length,
+    failures: report.findings.length + secrets.length,
     errors: 0,
     skipped: report.suppressed.length,
   };
   const target = targetText(report);
   const props = [
     ["target", target],
-    ["packages", String(report.packageCount)],
-    ["db.builtAt", report.db.builtAt],
+    ["scanners", report.scanners.join(",")],
+    ...(report.scanners.includes("vuln") ? [["packages", String(report.packageCount)]] : []),
+    ...(report.db ? [["db.builtAt", report.db.builtAt]] : []),
+    ...(showsSecrets(report) ? [["secrets", String(secrets.length)]] : []),
     ["tool", `${report.tool.name} ${report.tool.version}`],
   ].map(([name, value]) => `      <property${attrs({ name: name as string, value: value as string })}/>`);
   return [

@@ -4,9 +4,20 @@ import Ajv04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../match/finding.js";
+import type { SecretFinding } from "../secrets/types.js";
 import { renderSarif, toSarif } from "./sarif.js";
 import type { ScanReport } from "./scan-report.js";
-import { allFindings, LAYERS, log4shell, reportWithSuppressed, scanReport } from "./test-support.js";
+import {
+  allFindings,
+  allSecrets,
+  LAYERS,
+  log4shell,
+  plantedSecrets,
+  reportWithSuppressed,
+  scanReport,
+  secretOnlyReport,
+  secretScanReport,
+} from "./test-support.js";
 
 // The SARIF 2.1.0 JSON Schema (draft-04) as Microsoft's SARIF SDK ships it (@microsoft/jest-sarif); only the
 // schema file is used. Its `language` pattern is not valid as a Unicode regular expression, hence
@@ -32,7 +43,11 @@ type Result = {
   level: string;
   message: { text: string };
   locations: Array<{
-    physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } };
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId: string };
+      region?: { startLine: number; startColumn: number };
+    };
+    message?: { text: string };
     properties?: { layer?: string; member?: string };
   }>;
   partialFingerprints: Record<string, string>;
@@ -41,6 +56,8 @@ type Result = {
 };
 type Rule = {
   id: string;
+  name?: string;
+  fullDescription: { text: string };
   shortDescription: { text: string };
   help: { text: string; markdown: string };
   defaultConfiguration: { level: string };
@@ -51,6 +68,7 @@ type Log = {
   runs: Array<{
     tool: { driver: { name: string; version: string; rules: Rule[] } };
     results: Result[];
+    properties: Record<string, unknown>;
     originalUriBaseIds: Record<string, { uri: string }>;
     invocations: Array<{ toolExecutionNotifications?: Array<{ message: { text: string } }> }>;
   }>;
@@ -204,5 +222,108 @@ describe("SARIF 2.1.0", () => {
     expect(r.invocations[0]?.toolExecutionNotifications?.map((n) => n.message.text)).toEqual([
       "VEX statement statements[5] matched no finding",
     ]);
+  });
+});
+
+describe("SARIF 2.1.0 with secrets", () => {
+  const report = secretScanReport();
+  const secretResults = (r: ScanReport) => {
+    const ids = new Set((r.secrets ?? []).map((x) => x.ruleId));
+    return run(r).results.filter((x) => ids.has(x.ruleId));
+  };
+
+  it("validates against the SARIF 2.1.0 schema: with vulnerabilities, alone, in a directory, and none found", () => {
+    const dir: ScanReport = {
+      ...secretOnlyReport(plantedSecrets("directory").map((p) => p.finding)),
+      source: { kind: "directory", name: "/srv/my app" },
+    };
+    for (const r of [report, secretOnlyReport(), dir, secretOnlyReport([])]) {
+      const ok = validateSarif(JSON.parse(renderSarif(r)));
+      expect(validateSarif.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it("adds one rule per secret rule id after the vulnerability rules, and one result per secret", () => {
+    const twice = secretOnlyReport([...allSecrets(), { ...(allSecrets()[1] as SecretFinding), path: "/app/.env.bak" }]);
+    const r = run(twice);
+    expect(r.tool.driver.rules.map((x) => x.id)).toEqual([...new Set(allSecrets().map((x) => x.ruleId))]);
+    expect(r.results).toHaveLength(allSecrets().length + 1);
+    for (const res of r.results) expect(r.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+    const both = run(report);
+    const vulnRules = new Set(allFindings().map((f) => f.id)).size;
+    expect(both.tool.driver.rules).toHaveLength(vulnRules + new Set(allSecrets().map((x) => x.ruleId)).size);
+    expect(both.tool.driver.rules[vulnRules]?.id).toBe(allSecrets()[0]?.ruleId);
+    expect(both.results).toHaveLength(allFindings().length + allSecrets().length);
+    for (const res of both.results) expect(both.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+  });
+
+  it("describes a secret rule by its title, tags it security and secret, and scores it by severity band", () => {
+    const rule = ruleFor(report, "github-pat-classic");
+    expect(rule.name).toBe("GithubPatClassic");
+    expect(rule.shortDescription.text).toBe("GitHub personal access token (classic)");
+    expect(rule.properties.tags).toEqual(["security", "secret"]);
+    expect(rule.defaultConfiguration.level).toBe("error");
+    const score = (id: string) => ruleFor(report, id).properties["security-severity"];
+    expect(score("github-pat-classic")).toBe("9.5");
+    expect(score("aws-access-key-id")).toBe("8.0");
+    expect(score("jwt")).toBe("5.5");
+    expect(score("stripe-test-secret-key")).toBe("3.0");
+    expect(ruleFor(report, "jwt").defaultConfiguration.level).toBe("warning");
+    expect(ruleFor(report, "stripe-test-secret-key").defaultConfiguration.level).toBe("note");
+  });
+
+  it("locates a secret at its file, line and column inside the image, the layer in properties", () => {
+    const jwt = allSecrets().find((x) => x.ruleId === "jwt") as SecretFinding;
+    const res = resultFor(report, "jwt");
+    expect(res.level).toBe("warning");
+    expect(res.message.text).toBe(`JSON Web Token (${jwt.preview})`);
+    expect(res.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: "app/config/config.yaml", uriBaseId: "ROOTPATH" },
+          region: { startLine: 5, startColumn: 22 },
+        },
+        message: { text: "/app/config/config.yaml:5" },
+        properties: { layer: LAYERS.secrets },
+      },
+    ]);
+    expect(res.properties).toMatchObject({ fingerprint: jwt.fingerprint, snippet: jwt.snippet, preview: jwt.preview });
+    expect(resultFor(report, "rsa-private-key").locations[0]?.physicalLocation.region).toEqual({
+      startLine: 2,
+      startColumn: 1,
+    });
+  });
+
+  it("roots a directory's secrets at the directory, percent-encoded, without a layer", () => {
+    const [first] = plantedSecrets("directory").map((p) => p.finding);
+    const f = { ...(first as SecretFinding), path: "/config/my env#1/.env" };
+    const dir: ScanReport = { ...secretOnlyReport([f]), source: { kind: "directory", name: "/srv/my app" } };
+    const loc = resultFor(dir, f.ruleId).locations[0];
+    expect(run(dir).originalUriBaseIds.ROOTPATH?.uri).toBe("file:///srv/my%20app/");
+    expect(loc?.physicalLocation.artifactLocation.uri).toBe("config/my%20env%231/.env");
+    expect(loc?.properties).toBeUndefined();
+  });
+
+  it("fingerprints a secret by its salted fingerprint and file: stable when the line or layer moves", () => {
+    const [first] = allSecrets();
+    const base = first as SecretFinding;
+    const fp = (x: SecretFinding) => resultFor(secretOnlyReport([x]), x.ruleId).partialFingerprints;
+    expect(Object.keys(fp(base))).toEqual(["rampartSecretHash/v1"]);
+    expect(fp(base)["rampartSecretHash/v1"]).toMatch(/^[0-9a-f]{32}$/);
+    expect(fp({ ...base, line: 40, column: 3, layer: LAYERS.node })).toEqual(fp(base));
+    expect(fp({ ...base, path: "/app/config/.env.bak" })).not.toEqual(fp(base));
+    const otherSecret = `sha256:${"0".repeat(64)}`;
+    expect(fp({ ...base, fingerprint: otherSecret })).not.toEqual(fp(base));
+    expect(secretResults(report).map((x) => x.partialFingerprints["rampartSecretHash/v1"])).toHaveLength(
+      allSecrets().length,
+    );
+  });
+
+  it("names the scanners that ran, and the DB only when the vulnerability scanner did", () => {
+    expect(run(report).properties.scanners).toEqual(["vuln", "secret"]);
+    expect(run(report).properties.dbBuiltAt).toBe(report.db?.builtAt);
+    expect(run(secretOnlyReport()).properties.dbBuiltAt).toBeUndefined();
+    expect(run(secretOnlyReport()).results).toHaveLength(allSecrets().length);
   });
 });

@@ -5,14 +5,30 @@
  * alerts and `partialFingerprints` to keep an alert the same across runs: the fingerprint leaves the version
  * out, so an upgrade that does not fix the vulnerability keeps the alert and one that fixes it closes it.
  * Suppressed findings are results with an external, accepted suppression, as SARIF describes them.
+ *
+ * Secrets: one rule per secret rule id, one result per finding at the file and line (and column) it is on.
+ * The message names the rule and shows only the scanner's masked preview; the masked line goes in the
+ * result's properties rather than region.snippet, which SARIF defines as the file's own text of the region.
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Finding } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
+import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
-import { advisoryUrl, displayName, fixedText, maxCvss, riskText, targetText, truncate } from "./text.js";
+import {
+  advisoryUrl,
+  displayName,
+  fixedText,
+  maxCvss,
+  riskText,
+  SECRET_SEVERITIES,
+  type SecretSeverity,
+  secretPlace,
+  targetText,
+  truncate,
+} from "./text.js";
 
 type Json = Record<string, unknown>;
 
@@ -170,6 +186,87 @@ function result(f: Finding, ruleIndex: number, report: ScanReport, suppressed?: 
   return out;
 }
 
+/**
+ * GitHub's security-severity for a secret rule: a score inside its severity's band of GitHub's scale
+ * (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9). A secret has no CVSS vector; the band is all
+ * the rule says. Low is 3.0, the top of its band rather than the 2.0 used for vulnerabilities: a low secret
+ * (a test-mode key) is still a credential someone could use.
+ */
+const SECRET_SECURITY_SEVERITY: Record<SecretSeverity, number> = { critical: 9.5, high: 8, medium: 5.5, low: 3 };
+
+/** "github-pat-classic" → "GithubPatClassic": SARIF's rule name is an identifier, the id in PascalCase. */
+const ruleName = (id: string): string =>
+  id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]?.toUpperCase() + w.slice(1))
+    .join("");
+
+function secretRule(ruleId: string, secrets: SecretFinding[]): Json {
+  const first = secrets[0] as SecretFinding;
+  const severity = SECRET_SEVERITIES.find((s) => secrets.some((x) => x.severity === s)) ?? first.severity;
+  const text = [
+    `Secret ${ruleId}: ${first.title}`,
+    `Severity: ${severity.toUpperCase()}`,
+    "A credential is stored in the scanned files. Revoke or rotate it, then remove it from the image or",
+    "directory (a file deleted in a later layer is still in the image's earlier layer) and load it at run time.",
+  ].join("\n");
+  const markdown = [
+    `**Secret ${ruleId}**: ${first.title}`,
+    "",
+    `Severity: ${severity.toUpperCase()}`,
+    "",
+    "A credential is stored in the scanned files. Revoke or rotate it, then remove it from the image or directory " +
+      "(a file deleted in a later layer is still in the image's earlier layer) and load it at run time.",
+  ].join("\n");
+  return {
+    id: ruleId,
+    name: ruleName(ruleId),
+    shortDescription: { text: first.title },
+    fullDescription: { text: `${first.title} (secret rule ${ruleId})` },
+    help: { text, markdown },
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: {
+      "security-severity": SECRET_SECURITY_SEVERITY[severity].toFixed(1),
+      tags: ["security", "secret"],
+    },
+  };
+}
+
+/**
+ * Alert identity for code-scanning dashboards: the finding's salted fingerprint (rule + secret) with the file
+ * path, so the same credential in two files gives two alerts, while a moved line or a rebuild that changes the
+ * layer digests keeps the alert (a new salt changes every fingerprint, and so every alert). The salted
+ * fingerprint itself is in the result's properties, for baselines and allowlists.
+ */
+const secretHash = (s: SecretFinding): string =>
+  createHash("sha256").update(`${s.fingerprint}\0${s.path}`).digest("hex").slice(0, 32);
+
+function secretResult(s: SecretFinding, ruleIndex: number): Json {
+  const properties: Json = { severity: s.severity, fingerprint: s.fingerprint, preview: s.preview };
+  if (s.layer) properties.layer = s.layer;
+  if (s.snippet !== undefined) properties.snippet = s.snippet;
+  if (s.entropy !== undefined) properties.entropy = s.entropy;
+  return {
+    ruleId: s.ruleId,
+    ruleIndex,
+    level: LEVEL[s.severity],
+    message: { text: `${s.title} (${s.preview})` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uriOf(s.path), uriBaseId: "ROOTPATH" },
+          region: { startLine: s.line, startColumn: s.column },
+        },
+        message: { text: secretPlace(s) },
+        ...(s.layer ? { properties: { layer: s.layer } } : {}),
+      },
+    ],
+    partialFingerprints: { "rampartSecretHash/v1": secretHash(s) },
+    properties,
+  };
+}
+
 export function toSarif(report: ScanReport): Json {
   const entries: Array<{ finding: Finding; suppressed?: SuppressedFinding }> = [
     ...report.findings.map((finding) => ({ finding })),
@@ -182,20 +279,35 @@ export function toSarif(report: ScanReport): Json {
   const results = entries.map(({ finding, suppressed }) =>
     result(finding, ruleIds.indexOf(finding.id), report, suppressed),
   );
+  const secrets = report.secrets ?? [];
+  const bySecretRule = new Map<string, SecretFinding[]>();
+  for (const x of secrets) bySecretRule.set(x.ruleId, [...(bySecretRule.get(x.ruleId) ?? []), x]);
+  // Secret rule ids ("github-pat-classic") and advisory ids (CVE-…, GHSA-…) do not overlap; rules follow on.
+  const secretIndex = new Map<string, number>();
+  for (const [id, group] of bySecretRule) {
+    secretIndex.set(id, rules.length);
+    rules.push(secretRule(id, group));
+  }
+  for (const x of secrets) results.push(secretResult(x, secretIndex.get(x.ruleId) as number));
   const s = report.source;
-  const properties: Json = { target: targetText(report), sourceKind: s.kind };
+  const properties: Json = { target: targetText(report), sourceKind: s.kind, scanners: report.scanners };
   if (s.imageId) properties.imageId = s.imageId;
   if (s.manifestDigest) properties.manifestDigest = s.manifestDigest;
   if (s.tags?.length) properties.tags = s.tags;
   if (report.distro) properties.distro = [report.distro.id, report.distro.versionId].filter(Boolean).join(" ");
-  properties.dbBuiltAt = report.db.builtAt;
+  if (report.db) properties.dbBuiltAt = report.db.builtAt;
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
     runs: [
       {
         tool: {
-          driver: { name: "Rampart", fullName: "Rampart vulnerability scanner", version: report.tool.version, rules },
+          driver: {
+            name: "Rampart",
+            fullName: "Rampart vulnerability and secret scanner",
+            version: report.tool.version,
+            rules,
+          },
         },
         invocations: [
           {

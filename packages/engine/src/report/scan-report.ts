@@ -1,6 +1,7 @@
 import type { Finding } from "../match/finding.js";
 import type { Distro } from "../package/distro.js";
 import type { InventorySource } from "../sbom/inventory.js";
+import type { SecretFinding } from "../secrets/types.js";
 
 /** Freshness of one feed in the vulnerability DB the scan used. */
 export interface FeedStatus {
@@ -26,16 +27,23 @@ export interface SuppressedFinding {
   file: string;
 }
 
+export type ScannerName = "vuln" | "secret";
+
 /** The result of `rampart scan`: what was scanned, with what data, and what was found, ranked. */
 export interface ScanReport {
   source: InventorySource;
   distro?: Distro;
   /** How many packages were matched. */
   packageCount: number;
+  /** Which scanners ran ("vuln", "secret"). A scanner that did not run has no section in any output. */
+  scanners: ScannerName[];
   /** Sorted by risk, highest first (or by the order the user asked for). */
   findings: Finding[];
+  /** Exposed credentials, masked: never a whole secret. Sorted by severity, then path and line. */
+  secrets?: SecretFinding[];
   suppressed: SuppressedFinding[];
-  db: { schemaVersion: number; builtAt: string; feeds: FeedStatus[] };
+  /** The vulnerability DB the scan used; absent when the vulnerability scanner did not run. */
+  db?: { schemaVersion: number; builtAt: string; feeds: FeedStatus[] };
   warnings: string[];
   tool: { name: "rampart"; version: string };
   /** ISO 8601 time. */

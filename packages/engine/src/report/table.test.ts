@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { renderScanTable } from "./table.js";
-import { allFindings, reportWithSuppressed, scanReport } from "./test-support.js";
+import {
+  allFindings,
+  allSecrets,
+  LAYERS,
+  reportWithSuppressed,
+  scanReport,
+  secretOnlyReport,
+  secretScanReport,
+} from "./test-support.js";
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 const HEADER = ["PACKAGE", "INSTALLED", "FIXED", "ID", "SEVERITY", "EPSS", "KEV", "RISK", "WHY"];
+const SECRET_HEADER = ["SEVERITY", "RULE", "TITLE", "LOCATION", "LAYER", "PREVIEW"];
 
 const lines = (text: string) => text.split("\n");
 
@@ -85,5 +94,101 @@ describe("scan table", () => {
     const empty = renderScanTable(scanReport([]));
     expect(empty).toContain("\nNo vulnerabilities found\n");
     expect(empty).not.toContain("PACKAGE");
+  });
+
+  it("has no secrets section when the secret scanner did not run", () => {
+    expect(text).not.toContain("Secrets");
+    expect(out[2]).toBe("Vulnerabilities");
+  });
+});
+
+/** The secrets table of a rendered report: its header line and the rows under it, cut into columns. */
+function secretTable(text: string) {
+  const out = lines(text);
+  const at = out.indexOf("Secrets");
+  const headerLine = out[at + 1] as string;
+  const rows: string[] = [];
+  for (let i = at + 2; out[i]; i++) rows.push(out[i] as string);
+  const starts = SECRET_HEADER.map((h) => headerLine.indexOf(h));
+  const cells = (row: string) =>
+    Object.fromEntries(SECRET_HEADER.map((h, i) => [h, row.slice(starts[i], starts[i + 1]).trim()]));
+  return { out, at, headerLine, rows, starts, cells };
+}
+
+describe("scan table with secrets", () => {
+  const report = secretScanReport();
+  const text = renderScanTable(report);
+
+  it("puts a Secrets section after the vulnerabilities, with its own header", () => {
+    const { out, at, headerLine } = secretTable(text);
+    expect(at).toBeGreaterThan(out.findIndex((l) => l.startsWith("Total: 7 ")));
+    expect(out.indexOf("Vulnerabilities")).toBeLessThan(at);
+    expect(headerLine.split(/\s+/)).toEqual(SECRET_HEADER);
+    expect(out[0]).toContain("· 412 packages · DB built");
+  });
+
+  it("has one row per secret in the report's order: severity, rule, title, path:line, short layer, preview", () => {
+    const { rows, cells, starts } = secretTable(text);
+    expect(rows).toHaveLength(allSecrets().length);
+    const byRow = rows.map(cells);
+    expect(byRow.map((c) => c.RULE)).toEqual(report.secrets?.map((s) => s.ruleId));
+    expect(byRow[0]).toEqual({
+      SEVERITY: "CRITICAL",
+      RULE: "postgres-url-password",
+      TITLE: "PostgreSQL connection URL with password",
+      LOCATION: "/app/config/.env:1",
+      LAYER: "bcda18b1e580",
+      PREVIEW: report.secrets?.[0]?.preview,
+    });
+    expect(LAYERS.secrets.startsWith(`sha256:${byRow[0]?.LAYER}`)).toBe(true);
+    const jwt = byRow.find((c) => c.RULE === "jwt");
+    expect(jwt?.LOCATION).toBe("/app/config/config.yaml:5");
+    expect(jwt?.SEVERITY).toBe("MEDIUM");
+    for (const row of rows) for (const [i, start] of starts.entries()) if (i > 0) expect(row[start - 1]).toBe(" ");
+    for (const [i, c] of byRow.entries()) expect(c.PREVIEW).toBe(report.secrets?.[i]?.preview);
+  });
+
+  it("ends with the secrets counted by severity", () => {
+    expect(lines(text).filter(Boolean).pop()).toBe("Secrets: 9 (critical: 5, high: 2, medium: 1, low: 1)");
+  });
+
+  it("shows only the secrets, without package count or DB age, when only the secret scanner ran", () => {
+    const only = renderScanTable(secretOnlyReport());
+    const out = lines(only);
+    expect(out[0]).toBe("Target: docker.io/lab/vuln-app:1.0 (Debian GNU/Linux 11 (bullseye))");
+    expect(out[2]).toBe("Secrets");
+    expect(only).not.toContain("Vulnerabilities");
+    expect(only).not.toContain("PACKAGE");
+    expect(only).not.toContain("Total:");
+    expect(secretTable(only).rows).toHaveLength(allSecrets().length);
+  });
+
+  it("says so when the secret scanner found nothing", () => {
+    const none = renderScanTable(secretScanReport([]));
+    expect(none).toContain("\nSecrets\nNo secrets found\n\nSecrets: 0 (critical: 0, high: 0, medium: 0, low: 0)\n");
+    expect(none).not.toContain("RULE");
+  });
+
+  it("leaves the layer empty outside images, cuts long titles, and prints control characters as '?'", () => {
+    const [first] = allSecrets();
+    const odd = {
+      ...(first as NonNullable<typeof first>),
+      title: "A very long rule title that goes on well past forty characters",
+      path: "/srv/app/evil\u001b[31mname\n.env",
+    };
+    delete odd.layer;
+    const { rows, cells } = secretTable(renderScanTable(secretOnlyReport([odd])));
+    const c = cells(rows[0] as string);
+    expect(c.LAYER).toBe("");
+    expect(c.TITLE).toBe("A very long rule title that goes on wel…");
+    expect(c.LOCATION).toBe("/srv/app/evil?[31mname?.env:1");
+    expect(rows[0]).not.toMatch(ANSI);
+  });
+
+  it("colours severities and headings only when asked, without moving a column", () => {
+    const colored = renderScanTable(report, { color: true });
+    expect(colored).toContain("\x1b[1mSecrets\x1b[0m");
+    expect(colored).toContain("\x1b[34mLOW\x1b[0m");
+    expect(colored.replace(ANSI, "")).toBe(text);
   });
 });

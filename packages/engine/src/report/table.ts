@@ -1,12 +1,31 @@
 /**
  * The terminal table of `rampart scan`, in the manner of Trivy's and Grype's: a header naming the target and
- * the DB's age, one row per finding in the report's order (risk first), and a summary by severity.
+ * the DB's age, then a section per scanner that ran. Vulnerabilities: one row per finding in the report's
+ * order (risk first) and a summary by severity. Secrets: one row per finding with its rule, file and line,
+ * layer and masked preview (never more of the secret than the scanner's preview), and a summary by severity.
  * Colour (plain ANSI SGR codes) only when asked: the caller knows whether stdout is a terminal.
  */
 import type { Finding } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
+import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport } from "./scan-report.js";
-import { displayName, fixedText, percent, riskText, severityCounts, shortTime, targetText, truncate } from "./text.js";
+import {
+  displayName,
+  fixedText,
+  percent,
+  printable,
+  riskText,
+  SECRET_SEVERITIES,
+  secretPlace,
+  secretSeverityCounts,
+  severityCounts,
+  shortLayer,
+  shortTime,
+  showsSecrets,
+  showsVulns,
+  targetText,
+  truncate,
+} from "./text.js";
 
 const WHY_WIDTH = 60;
 const HEADER = ["PACKAGE", "INSTALLED", "FIXED", "ID", "SEVERITY", "EPSS", "KEV", "RISK", "WHY"];
@@ -52,8 +71,8 @@ interface Cell {
 function row(f: Finding): Cell[] {
   const fixed = fixedText(f);
   return [
-    { text: displayName(f.package) },
-    { text: f.package.version },
+    { text: printable(displayName(f.package)) },
+    { text: printable(f.package.version) },
     fixed ? { text: fixed } : { text: "(not fixed)", style: SGR.dim },
     { text: f.id },
     { text: f.severity.toUpperCase(), style: SEVERITY_STYLE[f.severity] },
@@ -64,32 +83,37 @@ function row(f: Finding): Cell[] {
   ];
 }
 
-export function renderScanTable(report: ScanReport, opts: { color?: boolean } = {}): string {
-  const paint = (c: Cell): string => (opts.color && c.style && c.text ? `${c.style}${c.text}${SGR.reset}` : c.text);
-  const out: string[] = [];
-  const dbAge = age(report.db.builtAt, report.createdAt);
-  out.push(
-    [
-      `Target: ${targetText(report)}`,
-      `${report.packageCount} package${report.packageCount === 1 ? "" : "s"}`,
-      `DB built ${shortTime(report.db.builtAt)}${dbAge ? ` (${dbAge} old)` : ""}`,
-    ].join(" · "),
-    "",
+const SECRET_HEADER = ["SEVERITY", "RULE", "TITLE", "LOCATION", "LAYER", "PREVIEW"];
+const TITLE_WIDTH = 40;
+
+function secretRow(s: SecretFinding): Cell[] {
+  return [
+    { text: s.severity.toUpperCase(), style: SEVERITY_STYLE[s.severity] },
+    { text: printable(s.ruleId) },
+    { text: printable(truncate(s.title, TITLE_WIDTH)) },
+    { text: printable(secretPlace(s)) },
+    { text: shortLayer(s.layer) },
+    // Already masked by the scanner: at most its first 4 and last 2 characters.
+    { text: printable(s.preview) },
+  ];
+}
+
+/** Rows under a bold header, each column as wide as its widest cell; the last column is not padded. */
+function grid(header: string[], rows: Cell[][], paint: (c: Cell) => string): string[] {
+  const head = header.map((text) => ({ text, style: SGR.bold }));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as Cell).text.length)));
+  return [head, ...rows].map((cells) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? paint(c) : paint(c) + " ".repeat((widths[i] as number) - c.text.length)))
+      .join("  ")
+      .trimEnd(),
   );
+}
+
+function vulnSection(report: ScanReport, paint: (c: Cell) => string): string[] {
+  const out = [paint({ text: "Vulnerabilities", style: SGR.bold })];
   if (report.findings.length === 0) out.push("No vulnerabilities found");
-  else {
-    const rows = report.findings.map(row);
-    const header = HEADER.map((text) => ({ text, style: SGR.bold }));
-    const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as Cell).text.length)));
-    for (const cells of [header, ...rows]) {
-      const line = cells
-        .map((c, i) =>
-          i === cells.length - 1 ? paint(c) : paint(c) + " ".repeat((widths[i] as number) - c.text.length),
-        )
-        .join("  ");
-      out.push(line.trimEnd());
-    }
-  }
+  else out.push(...grid(HEADER, report.findings.map(row), paint));
   const counts = severityCounts(report.findings);
   const bySeverity = SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(", ");
   const vex = report.suppressed.filter((s) => s.by === "vex").length;
@@ -98,5 +122,34 @@ export function renderScanTable(report: ScanReport, opts: { color?: boolean } = 
     "",
     `Total: ${report.findings.length} (${bySeverity}) · suppressed: ${report.suppressed.length} (VEX: ${vex}, ignore file: ${ignored})`,
   );
+  return out;
+}
+
+function secretSection(report: ScanReport, paint: (c: Cell) => string): string[] {
+  const secrets = report.secrets ?? [];
+  const out = [paint({ text: "Secrets", style: SGR.bold })];
+  if (secrets.length === 0) out.push("No secrets found");
+  else out.push(...grid(SECRET_HEADER, secrets.map(secretRow), paint));
+  const counts = secretSeverityCounts(secrets);
+  const bySeverity = SECRET_SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(", ");
+  out.push("", `Secrets: ${secrets.length} (${bySeverity})`);
+  return out;
+}
+
+export function renderScanTable(report: ScanReport, opts: { color?: boolean } = {}): string {
+  const paint = (c: Cell): string => (opts.color && c.style && c.text ? `${c.style}${c.text}${SGR.reset}` : c.text);
+  const header = [`Target: ${targetText(report)}`];
+  // Package count and DB age say what the vulnerability scan stood on; a secret scan uses neither.
+  if (report.scanners.includes("vuln"))
+    header.push(`${report.packageCount} package${report.packageCount === 1 ? "" : "s"}`);
+  if (report.db) {
+    const dbAge = age(report.db.builtAt, report.createdAt);
+    header.push(`DB built ${shortTime(report.db.builtAt)}${dbAge ? ` (${dbAge} old)` : ""}`);
+  }
+  const sections: string[][] = [];
+  if (showsVulns(report)) sections.push(vulnSection(report, paint));
+  if (showsSecrets(report)) sections.push(secretSection(report, paint));
+  const out = [header.join(" · ")];
+  for (const section of sections) out.push("", ...section);
   return `${out.join("\n")}\n`;
 }

@@ -3,7 +3,39 @@ import { PackageURL } from "packageurl-js";
 import type { Finding, FindingPackage } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import { subjectNameVersion } from "../sbom/subject.js";
+import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport } from "./scan-report.js";
+
+export type SecretSeverity = SecretFinding["severity"];
+
+/** Secret severities, highest first. */
+export const SECRET_SEVERITIES: readonly SecretSeverity[] = ["critical", "high", "medium", "low"];
+
+/**
+ * Whether the report has a vulnerability section: the scanner ran, or (a report put together by hand)
+ * there are findings that would otherwise go unseen.
+ */
+export const showsVulns = (r: ScanReport): boolean =>
+  r.scanners.includes("vuln") || r.findings.length > 0 || r.suppressed.length > 0;
+
+/** Whether the report has a secrets section: as showsVulns, for the secret scanner. */
+export const showsSecrets = (r: ScanReport): boolean => r.scanners.includes("secret") || (r.secrets?.length ?? 0) > 0;
+
+export function secretSeverityCounts(secrets: readonly SecretFinding[]): Record<SecretSeverity, number> {
+  const counts = Object.fromEntries(SECRET_SEVERITIES.map((s) => [s, 0])) as Record<SecretSeverity, number>;
+  for (const s of secrets) counts[s.severity]++;
+  return counts;
+}
+
+/** "/app/config/.env:3". */
+export const secretPlace = (s: SecretFinding): string => `${s.path}:${s.line}`;
+
+/** A layer diffID as `docker history` shortens image ids: the first 12 hex digits. */
+export const shortLayer = (diffId: string | undefined): string =>
+  diffId ? diffId.replace(/^sha256:/, "").slice(0, 12) : "";
+
+/** Control characters (from file names in an image, say) would garble a terminal or a report line. */
+export const printable = (text: string): string => text.replace(/\p{Cc}/gu, "?");
 
 /** The name people search for: "group:artifact" for Maven, "@scope/name" for npm, the module path for Go. */
 export function displayName(p: FindingPackage): string {
