@@ -234,6 +234,55 @@ describe("rampart scan", () => {
   });
 });
 
+describe("rampart scan --scanners secret", () => {
+  // The planted secrets of the test image's secrets layer (test/setup/layers.sh): fake, but whole values.
+  const WHOLE = ["Sup3rS3cretPassw0rd", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"];
+
+  it("finds the planted secrets, with file, line and layer, masked in every format", async () => {
+    const outputs: Record<string, string> = {};
+    for (const f of ["table", "json", "sarif", "cyclonedx", "junit"]) {
+      const r = await scan(["-f", f, "--scanners", "vuln,secret", "-q"]);
+      expect(r.code, r.stderr).toBe(0);
+      outputs[f] = r.stdout + r.stderr;
+    }
+    for (const [f, text] of Object.entries(outputs))
+      for (const w of WHOLE) expect(text.includes(w), `${f} leaks ${w}`).toBe(false);
+    const rep = JSON.parse(outputs.json as string);
+    expect(rep.scanners).toEqual(["vuln", "secret"]);
+    const hits = rep.secrets.map(
+      (s: { ruleId: string; path: string; line: number }) => `${s.ruleId} ${s.path}:${s.line}`,
+    );
+    expect(hits).toEqual(
+      expect.arrayContaining([
+        "postgres-url-password /app/config/.env:1",
+        "stripe-live-secret-key /app/config/.env:3",
+        "rsa-private-key /root/.ssh/id_rsa:2",
+      ]),
+    );
+    expect(rep.findings.length).toBe(baseline.findings.length);
+    const sarif = JSON.parse(outputs.sarif as string);
+    const stripe = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "stripe-live-secret-key");
+    expect(stripe.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: "app/config/.env" },
+      region: { startLine: 3 },
+    });
+  });
+
+  it("counts secrets in --fail-on, needs files (not an SBOM), and needs no vulnerability DB", async () => {
+    expect((await scan(["-q", "--scanners", "secret", "--fail-on", "critical"])).code).toBe(3);
+    const noDb = await rampart(["scan", image, "--scanners", "secret", "-f", "json", "-q"], {
+      RAMPART_DB_DIR: join(dir, "none"),
+    });
+    expect(noDb.code, noDb.stderr).toBe(0);
+    expect(JSON.parse(noDb.stdout).db).toBeUndefined();
+    const bom = join(dir, "for-secrets.cdx.json");
+    await writeFile(bom, JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", components: [] }));
+    const r = await rampart(["scan", bom, "--scanners", "secret"], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is an SBOM: .*no files to scan for secrets/);
+  });
+});
+
 describe("rampart db", () => {
   it("status prints each feed's freshness, counts and the schema version", async () => {
     const r = await rampart(["db", "status"], env);

@@ -18,7 +18,11 @@ const common = {
 };
 
 await build({ ...common, entryPoints: [here("./src/main.ts")], outfile: here("./dist/rampart.mjs") });
-await build({ ...common, entryPoints: [here("../engine/src/secrets/worker.ts")], outfile: here("./dist/secrets-worker.mjs") });
+await build({
+  ...common,
+  entryPoints: [here("../engine/src/secrets/worker.ts")],
+  outfile: here("./dist/secrets-worker.mjs"),
+});
 const rules = here("../engine/src/secrets/rules/default.yaml");
 await copyFile(rules, here("./dist/default.yaml"));
 // The engine compiled by tsc (dist/) reads its rules from beside its own module, as the sources do.

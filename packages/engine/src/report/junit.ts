@@ -109,7 +109,7 @@ export function renderJunit(report: ScanReport): string {
     ["target", target],
     ["scanners", report.scanners.join(",")],
     ...(report.scanners.includes("vuln") ? [["packages", String(report.packageCount)]] : []),
-    ...(report.db ? [["db.builtAt", report.db.builtAt]] : []),
+    ...(report.db && report.scanners.includes("vuln") ? [["db.builtAt", report.db.builtAt]] : []),
     ...(showsSecrets(report) ? [["secrets", String(secrets.length)]] : []),
     ["tool", `${report.tool.name} ${report.tool.version}`],
   ].map(([name, value]) => `      <property${attrs({ name: name as string, value: value as string })}/>`);

@@ -295,7 +295,7 @@ export function toSarif(report: ScanReport): Json {
   if (s.manifestDigest) properties.manifestDigest = s.manifestDigest;
   if (s.tags?.length) properties.tags = s.tags;
   if (report.distro) properties.distro = [report.distro.id, report.distro.versionId].filter(Boolean).join(" ");
-  if (report.db) properties.dbBuiltAt = report.db.builtAt;
+  if (report.db && report.scanners.includes("vuln")) properties.dbBuiltAt = report.db.builtAt;
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",

@@ -142,7 +142,7 @@ export function renderScanTable(report: ScanReport, opts: { color?: boolean } = 
   // Package count and DB age say what the vulnerability scan stood on; a secret scan uses neither.
   if (report.scanners.includes("vuln"))
     header.push(`${report.packageCount} package${report.packageCount === 1 ? "" : "s"}`);
-  if (report.db) {
+  if (report.db && report.scanners.includes("vuln")) {
     const dbAge = age(report.db.builtAt, report.createdAt);
     header.push(`DB built ${shortTime(report.db.builtAt)}${dbAge ? ` (${dbAge} old)` : ""}`);
   }
