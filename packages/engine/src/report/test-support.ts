@@ -2,6 +2,7 @@
 // records, CISA KEV and FIRST EPSS entries of the feed fixtures in test/fixtures/feeds), secret findings made
 // by the secret scanner's own masking, fingerprint and snippet code from fake credentials planted in files of
 // the secrets layer, and a scan report of the lab's vuln-app image holding them.
+import { mulberry32 } from "../../../../test/fixtures/prng.js";
 import type { Finding, FindingPackage } from "../match/finding.js";
 import type { Risk } from "../risk/risk.js";
 import type { CvssScore } from "../risk/types.js";
@@ -289,20 +290,7 @@ export const allFindings = (): Finding[] =>
 /** The salt the sample fingerprints are made with (an installation's own, not the public default). */
 export const SECRET_SALT = "lab-installation-salt";
 
-/**
- * mulberry32: the same "random" characters every run, so the fake credentials are made here at run time and
- * none sits in the source (where this project's scanner, or a forge's push protection, would flag it).
- */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ALNUM = `${UPPER}abcdefghijklmnopqrstuvwxyz0123456789`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../../../test/fixtures/prng.js";
 import { scoreCvss } from "./cvss.js";
 import type { RiskContext, RiskInput } from "./risk.js";
 import { computeRisk, epssLikelihood } from "./score.js";
@@ -175,17 +176,7 @@ describe("computeRisk: context", () => {
   });
 });
 
-/** A small deterministic PRNG (mulberry32) so the property tests see the same cases every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const VECTORS = [
   "AV:N/AC:L/Au:N/C:P/I:N/A:N",

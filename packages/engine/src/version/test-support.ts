@@ -2,6 +2,7 @@
  * Helpers for the version tests: real version strings from the OSV feed fixtures, deterministic pairings, and
  * batch runs of the reference tools (each tool runs once for thousands of pairs).
  */
+
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { strFromU8, unzipSync } from "fflate";
 import { expect } from "vitest";
+import { mulberry32 } from "../../../../test/fixtures/prng.js";
 import type { OsvRecord } from "../vulndb/osv.js";
 import type { VersionScheme } from "./scheme.js";
 
@@ -55,17 +57,7 @@ export function feedVersions(ecosystem: string, feeds: string[]): Map<string, Se
   return byPackage;
 }
 
-/** Deterministic PRNG (mulberry32) so every run checks the same pairs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export type Pair = [string, string];
 
