@@ -88,6 +88,9 @@ describe("secret rules on a planted corpus", () => {
       `secret recall: ${ruleSet.rules.length} rules, ${planted.length} planted tokens, ${(recall * 100).toFixed(2)}% found; ` +
         `${perfect} rules found all their tokens; missed: ${missed.map((m) => `${m.ruleId} (${m.path})`).join(", ") || "none"}`,
     );
+    console.log(
+      `recall per rule (found/planted): ${[...byRule].map(([id, r]) => `${id} ${r.found}/${r.planted}`).join(", ")}`,
+    );
     expect(ruleSet.rules.length).toBeGreaterThanOrEqual(200);
     expect(recall).toBeGreaterThanOrEqual(0.98);
     for (const [rule, r] of byRule) expect(r.found, `rule ${rule}`).toBeGreaterThan(0);
