@@ -1,12 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Matcher, VulnDb } from "@rampart/engine";
-import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inventoryOf } from "./fixtures/scan.js";
 import { parseDpkgQuery, testdata } from "./fixtures/testdata.js";
-import { FEEDS, vulnDbDir } from "./fixtures/vulndb.js";
+import { readFeed, vulnDbDir } from "./fixtures/vulndb.js";
 
 /**
  * Accuracy against Debian's own verdict. The expected (source package, CVE) pairs are computed here, apart
@@ -27,10 +25,9 @@ const dsaRecords = new Map<string, { related?: string[] }>();
 let db: VulnDb;
 
 beforeAll(() => {
-  const zip = unzipSync(readFileSync(join(FEEDS, "osv/Debian/all.zip")));
-  for (const [name, bytes] of Object.entries(zip)) {
-    if (name.startsWith("CVE-")) records.push(JSON.parse(strFromU8(bytes)));
-    else dsaRecords.set(name.replace(/\.json$/, ""), JSON.parse(strFromU8(bytes)));
+  for (const r of readFeed("Debian")) {
+    if (r.id.startsWith("CVE-")) records.push(r as DebianRecord);
+    else dsaRecords.set(r.id, r);
   }
   db = VulnDb.open(vulnDbDir());
 });

@@ -19,9 +19,9 @@ declare -A LAYER_FILES=(
 )
 LAYERS=(node pyfake java go ruby rust secrets malware)
 complete() { local f; for f in ${LAYER_FILES[$1]}; do [ -s "$L/$f" ] || return 1; done; }
-todo=(); for n in "${LAYERS[@]}"; do complete "$n" || todo+=("$n"); done
-[ ${#todo[@]} -eq 0 ] && exit 0
-wanted() { [[ " ${todo[*]} " == *" $1 "* ]]; }
+pending=(); for n in "${LAYERS[@]}"; do complete "$n" || pending+=("$n"); done
+[ ${#pending[@]} -eq 0 ] && exit 0
+wanted() { [[ " ${pending[*]} " == *" $1 "* ]]; }
 mkdir -p "$L" "$SRC/debs"
 
 need() { command -v "$1" >/dev/null || step "apt install $2" apt_install $2; }

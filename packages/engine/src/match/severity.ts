@@ -1,9 +1,8 @@
-import { preferredCvss, scoreCvss, severityFromLabel } from "../risk/cvss.js";
+import { byCvssPreference, scoreCvss, severityFromLabel } from "../risk/cvss.js";
 import type { CvssScore, Severity } from "../risk/types.js";
 import type { AdvisoryInfo, AffectedRow } from "../vulndb/reader.js";
 
 const CVSS_TYPES: Record<string, true> = { CVSS_V2: true, CVSS_V3: true, CVSS_V4: true };
-const VERSION_ORDER: CvssScore["version"][] = ["4.0", "3.1", "3.0", "2.0"];
 
 export interface SeverityResult {
   severity: Severity;
@@ -15,8 +14,8 @@ export interface SeverityResult {
 /**
  * A finding's severity from the advisories folded into it. Distro ratings win for distro matches when the
  * distro says the issue does not matter in its build ("unimportant" → negligible), as Debian's tracker
- * means it; otherwise the preferred CVSS score decides (newest version, then highest: see preferredCvss); then a feed's own
- * label (GHSA's "MODERATE"); then the distro urgency; else unknown.
+ * means it; otherwise the preferred CVSS score decides (newest version, then highest: byCvssPreference);
+ * then a feed's own label (GHSA's "MODERATE"); then the distro urgency; else unknown.
  */
 export function severityOf(advisories: Array<{ info: AdvisoryInfo; row: AffectedRow }>): SeverityResult {
   const cvss: CvssScore[] = [];
@@ -29,13 +28,13 @@ export function severityOf(advisories: Array<{ info: AdvisoryInfo; row: Affected
       if (score) cvss.push(score);
     }
   }
-  cvss.sort((a, b) => VERSION_ORDER.indexOf(a.version) - VERSION_ORDER.indexOf(b.version) || b.baseScore - a.baseScore);
+  cvss.sort(byCvssPreference);
   const urgency = advisories
     .map(({ row }) => row.ecosystemSpecific?.urgency)
     .find((u): u is string => typeof u === "string" && u !== "" && u !== "not yet assigned");
   const vendor = urgency ? { vendorSeverity: urgency } : {};
   if (urgency === "unimportant") return { severity: "negligible", source: "distro urgency", cvss, ...vendor };
-  const best = preferredCvss(cvss);
+  const best = cvss[0];
   if (best) return { severity: best.severity, source: `cvss ${best.version}`, cvss, ...vendor };
   for (const { info } of advisories) {
     const label = info.databaseSpecific?.severity;

@@ -156,17 +156,13 @@ const VERSION_RANK: Record<CvssVersion, number> = { "4.0": 0, "3.1": 1, "3.0": 2
  */
 export function preferredCvss(scores: readonly CvssScore[]): CvssScore | undefined {
   let best: CvssScore | undefined;
-  for (const s of scores) {
-    if (
-      !best ||
-      VERSION_RANK[s.version] < VERSION_RANK[best.version] ||
-      (s.version === best.version && s.baseScore > best.baseScore)
-    ) {
-      best = s;
-    }
-  }
+  for (const s of scores) if (!best || byCvssPreference(s, best) < 0) best = s;
   return best;
 }
+
+/** Orders scores as preferredCvss chooses: newest version first, then highest base score. */
+export const byCvssPreference = (a: CvssScore, b: CvssScore): number =>
+  VERSION_RANK[a.version] - VERSION_RANK[b.version] || b.baseScore - a.baseScore;
 
 /** The metrics of a vector by abbreviation ("AV" → "N"); empty when the vector is malformed. */
 export function cvssMetrics(vector: string): Map<string, string> {

@@ -4,31 +4,20 @@
  */
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { strFromU8, unzipSync } from "fflate";
 import { expect } from "vitest";
 import { mulberry32 } from "../../../../test/fixtures/prng.js";
-import type { OsvRecord } from "../vulndb/osv.js";
+import { readFeed } from "../../../../test/fixtures/vulndb.js";
 import type { VersionScheme } from "./scheme.js";
 
 export const FEEDS = fileURLToPath(new URL("../../../../test/fixtures/feeds/osv/", import.meta.url));
 export const SETUP_HINT = "run `npm run test:setup` (test/setup/install.sh installs the reference tools)";
 
-const recordCache = new Map<string, OsvRecord[]>();
-
 /** Every record of one feed zip (test/fixtures/feeds/osv/<feed>/all.zip). */
-export function feedRecords(feed: string): OsvRecord[] {
-  const cached = recordCache.get(feed);
-  if (cached) return cached;
-  const zip = join(FEEDS, feed, "all.zip");
-  if (!existsSync(zip)) throw new Error(`missing feed fixture ${zip}`);
-  const records = Object.values(unzipSync(readFileSync(zip))).map((b) => JSON.parse(strFromU8(b)) as OsvRecord);
-  recordCache.set(feed, records);
-  return records;
-}
+export const feedRecords = readFeed;
 
 /**
  * The version strings (range events other than "0"/"*", and `versions` lists) that the given feeds hold for

@@ -5,10 +5,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { readFeed } from "../../../../test/fixtures/vulndb.js";
 import { updateDb } from "./build.js";
 import { DbError, FeedError } from "./errors.js";
 import { VulnDb } from "./reader.js";
-import { smallMirror, tempDir, writeModifiedIds, writeOsvZip, zipRecords } from "./test-support.js";
+import { smallMirror, tempDir, writeModifiedIds, writeOsvZip } from "./test-support.js";
 
 const statusOf = (dir: string) => {
   const db = VulnDb.open(dir);
@@ -56,7 +57,7 @@ describe("db update from a mirror directory", () => {
   it("updates incrementally from modified_id.csv: fetches only changed records, drops removed ones", async () => {
     const mirror = await smallMirror(["npm"]);
     const dbDir = await tempDir("db");
-    const records = await zipRecords("npm");
+    const records = readFeed("npm");
     await writeModifiedIds(join(mirror, "osv/npm/modified_id.csv"), records);
     await updateDb({ dbDir, from: mirror });
 

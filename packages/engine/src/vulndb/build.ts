@@ -7,7 +7,7 @@ import { fetchFeedFile } from "./fetch.js";
 import { readEpss } from "./ingest/epss.js";
 import { readKev } from "./ingest/kev.js";
 import { readModifiedIds } from "./ingest/modified-ids.js";
-import { validateOsvRecord } from "./ingest/osv-record.js";
+import { parseOsvRecord } from "./ingest/osv-record.js";
 import { readOsvZip } from "./ingest/osv-zip.js";
 import { installAtomically } from "./install.js";
 import { type FeedLocations, feedLocations } from "./location.js";
@@ -187,13 +187,7 @@ async function updateOsvFeed(run: FeedRun, eco: string, incremental: boolean): P
             join(work, `${safe}-${id}.json`),
             false,
           );
-          let doc: unknown;
-          try {
-            doc = JSON.parse(await readFile(path as string, "utf8"));
-          } catch (e) {
-            throw new FeedError(`${loc.osv(eco, `${id}.json`)}: not valid JSON: ${(e as Error).message}`);
-          }
-          records.push(validateOsvRecord(doc, loc.osv(eco, `${id}.json`)));
+          records.push(parseOsvRecord(await readFile(path as string, "utf8"), loc.osv(eco, `${id}.json`)));
         }
         db.transaction(() => {
           for (const r of records) w.putAdvisory(r, feed);

@@ -1,21 +1,11 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { strFromU8, unzipSync, zipSync } from "fflate";
-
-/** The real feed snapshot (test/fixtures/feeds). */
-export const FEEDS = resolve(import.meta.dirname, "../../../../test/fixtures/feeds");
+import { zipSync } from "fflate";
+import { FEEDS } from "../../../../test/fixtures/vulndb.js";
 
 export const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `rampart-${prefix}-`));
-
-/** The records of one ecosystem's all.zip, parsed. */
-export async function zipRecords(
-  ecosystem: string,
-): Promise<Array<Record<string, unknown> & { id: string; modified: string }>> {
-  const zip = unzipSync(await readFile(join(FEEDS, "osv", ecosystem, "all.zip")));
-  return Object.values(zip).map((b) => JSON.parse(strFromU8(b)));
-}
 
 /**
  * A small mirror directory cut from the real feeds: the given ecosystems' all.zip, the whole KEV catalog

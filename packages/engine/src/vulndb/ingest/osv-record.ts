@@ -1,4 +1,4 @@
-import { isRecord } from "../../catalog/parse.js";
+import { errorMessage, isRecord } from "../../catalog/parse.js";
 import { FeedError } from "../errors.js";
 import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from "../osv.js";
 
@@ -6,6 +6,17 @@ const EVENT_KEYS = ["introduced", "fixed", "last_affected", "limit"] as const;
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+
+/** Parses one record's JSON text and validates it (FeedError naming `where` if either fails). */
+export function parseOsvRecord(text: string, where: string): OsvRecord {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new FeedError(`${where}: not valid JSON: ${errorMessage(e)}`);
+  }
+  return validateOsvRecord(doc, where);
+}
 
 /**
  * Checks a parsed JSON document against the parts of the OSV schema that matching relies on, and returns it

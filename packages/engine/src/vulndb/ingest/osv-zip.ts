@@ -3,7 +3,7 @@ import { errorMessage } from "../../catalog/parse.js";
 import { lazy } from "../../lazy.js";
 import { FeedError } from "../errors.js";
 import type { OsvRecord } from "../osv.js";
-import { validateOsvRecord } from "./osv-record.js";
+import { parseOsvRecord } from "./osv-record.js";
 
 const yauzl = lazy<typeof Yauzl>("yauzl");
 
@@ -33,13 +33,7 @@ export async function* readOsvZip(path: string): AsyncGenerator<OsvRecord> {
           `${where}: entry declares ${entry.uncompressedSize} bytes, over the ${MAX_RECORD_BYTES} limit`,
         );
       const bytes = await readEntry(zip, entry, where);
-      let doc: unknown;
-      try {
-        doc = JSON.parse(bytes.toString("utf8"));
-      } catch (e) {
-        throw new FeedError(`${where}: not valid JSON: ${errorMessage(e)}`);
-      }
-      yield validateOsvRecord(doc, where);
+      yield parseOsvRecord(bytes.toString("utf8"), where);
     }
   } finally {
     zip.close();
