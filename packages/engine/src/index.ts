@@ -4,6 +4,7 @@ export { writeFileAtomic } from "./atomic-file.js";
 export { defaultCacheDir, LayerCache } from "./cache/layer-cache.js";
 export type { CatalogContext, Cataloger, CatalogFile, FileSelector } from "./catalog/cataloger.js";
 export { allCatalogers } from "./catalog/catalogers.js";
+export * from "./malware/index.js";
 export * from "./match/index.js";
 export type { Distro } from "./package/distro.js";
 export type { Location, Package, PackageInput, PackageType } from "./package/package.js";

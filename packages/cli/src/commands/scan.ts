@@ -7,14 +7,19 @@ import {
   ENGINE_VERSION,
   type FeedStatus,
   type Finding,
+  formatDiagnostic,
   formatScanReport,
   type IgnoreRule,
   imagePurl,
   loadBaseline,
+  loadDefaultPack,
   loadDefaultRuleSet,
   loadIgnoreFile,
+  loadRulePack,
   loadRuleSet,
   loadVex,
+  type MalwareFinding,
+  MalwareScanner,
   Matcher,
   mergeRuleSets,
   SCAN_FORMATS,
@@ -38,7 +43,7 @@ import { inventoryOf, type SbomCommandOptions, withSourceOptions } from "./sbom.
 export const EXIT_FINDINGS = 3;
 
 const SORTS = ["risk", "severity", "epss", "kev", "package", "id"] as const;
-const SCANNERS: readonly ScannerName[] = ["vuln", "secret"];
+const SCANNERS: readonly ScannerName[] = ["vuln", "secret", "malware"];
 type Sort = (typeof SORTS)[number];
 /** Read from the working directory when no --ignore-file is given, as Trivy reads .trivyignore. */
 const DEFAULT_IGNORE_FILES = [".rampartignore.yaml", ".rampartignore.yml", ".rampartignore"];
@@ -51,6 +56,10 @@ interface ScanOptions extends SbomCommandOptions {
   writeSecretBaseline?: string;
   secretExclude?: string[];
   secretMaxFileSize?: string;
+  malwareRules?: string[];
+  malwareExclude?: string[];
+  malwareMaxFileSize?: string;
+  malwareArchives: boolean;
   severity?: string;
   failOn?: string;
   failOnCount?: string;
@@ -114,6 +123,13 @@ export function registerScan(program: Command): void {
       .option("--write-secret-baseline <file>", "write the secrets found as a baseline (fingerprints only) to FILE")
       .option("--secret-exclude <glob...>", "more paths not to scan for secrets (added to the defaults)")
       .option("--secret-max-file-size <bytes>", "skip larger files in the secret scan (default 10 MB)")
+      .option(
+        "--malware-rules <path...>",
+        "more YARA rule packs (a .yar file or a directory of them), each compiled beside the default pack",
+      )
+      .option("--malware-exclude <glob...>", "paths not to scan for malware")
+      .option("--malware-max-file-size <bytes>", "skip larger files in the malware scan (default 64 MB)")
+      .option("--no-malware-archives", "do not open archives (gzip, zip/jar, tar) inside files for the malware scan")
       .addHelpText(
         "after",
         "\nThe fingerprint salt of secret findings comes from RAMPART_SECRET_SALT (default: a public constant).",
@@ -128,6 +144,7 @@ export function registerScan(program: Command): void {
         throw new UsageError(`unknown scanner ${s}; available: ${SCANNERS.join(", ")}`);
     const runVuln = scanners.includes("vuln");
     const runSecret = scanners.includes("secret");
+    const runMalware = scanners.includes("malware");
     const only = o.severity?.split(",").map((s) => parseSeverity(s, "--severity"));
     const failOn = o.failOn ? parseSeverity(o.failOn, "--fail-on") : undefined;
     const failCount = o.failOnCount === undefined ? undefined : Number(o.failOnCount);
@@ -138,8 +155,14 @@ export function registerScan(program: Command): void {
 
     const db = runVuln ? VulnDb.open(o.dbDir ?? defaultDbDir()) : undefined;
     const secrets = runSecret ? await secretScanner(o) : undefined;
+    const malware = runMalware
+      ? await malwareScanner(o).catch(async (e) => {
+          await secrets?.close();
+          throw e;
+        })
+      : undefined;
     try {
-      const inv = await inventoryOf(targetText, o, secrets ? [secrets] : []);
+      const inv = await inventoryOf(targetText, o, [...(secrets ? [secrets] : []), ...(malware ? [malware] : [])]);
       const now = new Date();
       const warnings = [...inv.warnings];
       const status = db?.status();
@@ -159,6 +182,13 @@ export function registerScan(program: Command): void {
       const secretResults = secrets?.results();
       if (secretResults) warnings.push(...secretResults.warnings);
       const secretFindings = secretResults?.findings.filter((f) => !only || only.includes(f.severity)).sort(bySeverity);
+      const malwareResults = malware?.results();
+      if (malware && malwareResults)
+        warnings.push(
+          ...malware.ruleErrors.map((d) => `rule file left out: ${formatDiagnostic(d)}`),
+          ...malwareResults.warnings,
+        );
+      const malwareFindings = malwareResults?.findings.filter((f) => !only || only.includes(f.severity));
       if (o.writeSecretBaseline && secretResults)
         await writeOutput(writeBaseline(secretResults.findings), o.writeSecretBaseline);
       const report: ScanReport = {
@@ -168,6 +198,7 @@ export function registerScan(program: Command): void {
         packageCount,
         findings: [...sup.kept].sort(SORTERS[o.sort as Sort]),
         ...(secretFindings ? { secrets: secretFindings } : {}),
+        ...(malwareFindings ? { malware: malwareFindings } : {}),
         suppressed: sup.suppressed,
         ...(status
           ? { db: { schemaVersion: status.schemaVersion, builtAt: status.builtAt, feeds: status.feeds } }
@@ -184,7 +215,11 @@ export function registerScan(program: Command): void {
         }),
         o.output,
       );
-      const severities = [...report.findings.map((f) => f.severity), ...(report.secrets ?? []).map((f) => f.severity)];
+      const severities = [
+        ...report.findings.map((f) => f.severity),
+        ...(report.secrets ?? []).map((f) => f.severity),
+        ...(report.malware ?? []).map((f: MalwareFinding) => f.severity),
+      ];
       const counted = failOn ? severities.filter((s) => atLeast(s, failOn)).length : severities.length;
       if ((failOn || failCount !== undefined) && counted >= (failCount ?? 1)) {
         process.stderr.write(
@@ -195,6 +230,7 @@ export function registerScan(program: Command): void {
     } finally {
       db?.close();
       await secrets?.close();
+      await malware?.close();
     }
   });
 }
@@ -216,6 +252,21 @@ async function secretScanner(o: ScanOptions): Promise<SecretScanner> {
     ...(process.env.RAMPART_SECRET_SALT ? { salt: process.env.RAMPART_SECRET_SALT } : {}),
     ...(o.secretBaseline ? { baseline: await loadBaseline(o.secretBaseline) } : {}),
     ...(o.secretExclude?.length ? { excludes: [...DEFAULT_SECRET_EXCLUDES, ...o.secretExclude] } : {}),
+    ...(maxFileBytes ? { maxFileBytes } : {}),
+  });
+}
+
+/** The malware scanner with the default pack and the user's packs; a pack none of whose files compile is fatal. */
+async function malwareScanner(o: ScanOptions): Promise<MalwareScanner> {
+  const maxFileBytes = o.malwareMaxFileSize === undefined ? undefined : Number(o.malwareMaxFileSize);
+  if (maxFileBytes !== undefined && !(Number.isInteger(maxFileBytes) && maxFileBytes > 0))
+    throw new UsageError("--malware-max-file-size: expected a number of bytes");
+  const packs = [await loadDefaultPack()];
+  for (const p of o.malwareRules ?? []) packs.push(await loadRulePack(p));
+  return MalwareScanner.create({
+    packs,
+    archives: o.malwareArchives,
+    ...(o.malwareExclude?.length ? { excludes: o.malwareExclude } : {}),
     ...(maxFileBytes ? { maxFileBytes } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import type { Finding } from "../match/finding.js";
 import type { Distro } from "../package/distro.js";
 import type { InventorySource } from "../sbom/inventory.js";
+import type { MalwareFinding } from "../malware/types.js";
 import type { SecretFinding } from "../secrets/types.js";
 
 /** Freshness of one feed in the vulnerability DB the scan used. */
@@ -27,7 +28,7 @@ export interface SuppressedFinding {
   file: string;
 }
 
-export type ScannerName = "vuln" | "secret";
+export type ScannerName = "vuln" | "secret" | "malware";
 
 /** The result of `rampart scan`: what was scanned, with what data, and what was found, ranked. */
 export interface ScanReport {
@@ -35,12 +36,14 @@ export interface ScanReport {
   distro?: Distro;
   /** How many packages were matched. */
   packageCount: number;
-  /** Which scanners ran ("vuln", "secret"). A scanner that did not run has no section in any output. */
+  /** Which scanners ran ("vuln", "secret", "malware"). A scanner that did not run has no section in any output. */
   scanners: ScannerName[];
   /** Sorted by risk, highest first (or by the order the user asked for). */
   findings: Finding[];
   /** Exposed credentials, masked: never a whole secret. Sorted by severity, then path and line. */
   secrets?: SecretFinding[];
+  /** Files that matched malware rules. Sorted by severity, then path and rule. */
+  malware?: MalwareFinding[];
   suppressed: SuppressedFinding[];
   /** The vulnerability DB the scan used; absent when the vulnerability scanner did not run. */
   db?: { schemaVersion: number; builtAt: string; feeds: FeedStatus[] };

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { FileScanner } from "../scan/file-scanner.js";
+import { WorkerPool, workerEntry } from "../scan/worker-pool.js";
 import { ENGINE_VERSION } from "../version.js";
 import { type Baseline, BaselineMatcher } from "./baseline.js";
 import { DEFAULT_FINGERPRINT_SALT } from "./fingerprint.js";
-import { WorkerPool } from "./pool.js";
 import { loadDefaultRuleSet } from "./rules/index.js";
 import type { RuleSet } from "./rules/schema.js";
 import { type FileOutcome, FileScan, type ScanSettings, scanOne } from "./scan-file.js";
@@ -61,7 +61,7 @@ export class SecretScanner implements FileScanner {
   private constructor(
     settings: ScanSettings,
     opts: SecretScanOptions,
-    private readonly pool: WorkerPool | undefined,
+    private readonly pool: WorkerPool<ScanSettings, FileOutcome> | undefined,
     private readonly local: FileScan | undefined,
   ) {
     this.filter = new PathFilter(settings);
@@ -86,7 +86,10 @@ export class SecretScanner implements FileScanner {
       return s;
     }
     try {
-      const pool = await WorkerPool.start(settings, workers);
+      const pool = await WorkerPool.start(
+        { label: "secret scan", entry: workerEntry(import.meta.url, "secrets-worker.mjs"), init: settings, failure },
+        workers,
+      );
       return new SecretScanner(settings, opts, pool, undefined);
     } catch (e) {
       // Still scan, on this thread, and say why it is slower.
@@ -148,6 +151,12 @@ export class SecretScanner implements FileScanner {
     }
   }
 }
+
+const failure = (path: string, why: string): FileOutcome => ({
+  findings: [],
+  warnings: [`${path}: secret scan failed (${why})`],
+  bytes: 0,
+});
 
 const byPlace = (a: SecretFinding, b: SecretFinding): number =>
   cmp(a.path, b.path) ||
