@@ -2,6 +2,7 @@
 import { DbError, ENGINE_VERSION, FeedError, SourceError } from "@rampart/engine";
 import { Command, CommanderError } from "commander";
 import { registerDb } from "./commands/db.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerSbom } from "./commands/sbom.js";
 import { registerScan } from "./commands/scan.js";
 import { UsageError } from "./errors.js";
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
   registerSbom(program);
   registerScan(program);
   registerDb(program);
+  registerDoctor(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -9,11 +9,16 @@ import type { LayerResult } from "../catalog/layer-result.js";
  */
 export const CATALOG_CACHE_VERSION = "2";
 
-export function defaultCacheDir(): string {
-  const base =
+/** Rampart's cache root: RAMPART_CACHE_DIR, else $XDG_CACHE_HOME/rampart, else ~/.cache/rampart. */
+export function rampartCacheDir(): string {
+  return (
     process.env.RAMPART_CACHE_DIR ??
-    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "rampart") : join(homedir(), ".cache", "rampart"));
-  return join(base, "layers");
+    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "rampart") : join(homedir(), ".cache", "rampart"))
+  );
+}
+
+export function defaultCacheDir(): string {
+  return join(rampartCacheDir(), "layers");
 }
 
 /**

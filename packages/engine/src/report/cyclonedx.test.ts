@@ -5,9 +5,13 @@ import { fixture as inventoryFixture } from "../sbom/test-support.js";
 import { renderScanCycloneDx, toScanCycloneDx } from "./cyclonedx.js";
 import type { ScanReport } from "./scan-report.js";
 import {
+  allMalware,
   allSecrets,
   aptKey,
+  EICAR_SHA256,
   log4shell,
+  malwareOnlyReport,
+  malwareScanReport,
   plantedSecrets,
   reportWithSuppressed,
   scanReport,
@@ -204,5 +208,53 @@ describe("CycloneDX 1.6 scan report with secrets", () => {
   it("has no vulnerabilities list when the vulnerability scanner did not run", () => {
     expect(bomOf(secretOnlyReport())).not.toHaveProperty("vulnerabilities");
     expect(bomOf(scanReport([]))).toHaveProperty("vulnerabilities", []);
+  });
+});
+
+describe("CycloneDX 1.6 scan report with malware", () => {
+  const meta = (b: Bom) => Object.fromEntries((b.metadata.properties ?? []).map((p) => [p.name, p.value]));
+
+  it("stays valid against the official 1.6 schema with malware, alone or with vulnerabilities", async () => {
+    expect(await validator.validate(renderScanCycloneDx(malwareScanReport()))).toBeNull();
+    expect(await validator.validate(renderScanCycloneDx(malwareOnlyReport()))).toBeNull();
+    expect(await validator.validate(renderScanCycloneDx(malwareOnlyReport([])))).toBeNull();
+  });
+
+  it("counts the malware, by severity, in the metadata, when the malware scanner ran", () => {
+    expect(meta(bomOf(malwareScanReport()))).toEqual({
+      "rampart:scanners": "vuln,malware",
+      "rampart:malware": "4",
+      "rampart:malware:critical": "1",
+      "rampart:malware:high": "1",
+      "rampart:malware:medium": "2",
+      "rampart:malware:low": "0",
+    });
+    expect(meta(bomOf(malwareOnlyReport([])))["rampart:malware"]).toBe("0");
+    expect(meta(bomOf(secretScanReport()))).not.toHaveProperty("rampart:malware");
+    const all: ScanReport = { ...secretScanReport(), scanners: ["vuln", "secret", "malware"], malware: allMalware() };
+    expect(Object.keys(meta(bomOf(all)))).toEqual([
+      "rampart:scanners",
+      "rampart:secrets",
+      "rampart:secrets:critical",
+      "rampart:secrets:high",
+      "rampart:secrets:medium",
+      "rampart:secrets:low",
+      "rampart:malware",
+      "rampart:malware:critical",
+      "rampart:malware:high",
+      "rampart:malware:medium",
+      "rampart:malware:low",
+    ]);
+  });
+
+  it("keeps the findings out of the components and vulnerabilities: no path, rule or hash", () => {
+    const text = renderScanCycloneDx(malwareScanReport());
+    for (const m of allMalware()) {
+      for (const part of [m.path, m.ruleId, m.sha256]) expect(text).not.toContain(part);
+    }
+    expect(text).not.toContain(EICAR_SHA256);
+    expect(bomOf(malwareScanReport()).vulnerabilities).toHaveLength(scanReport().findings.length);
+    expect(bomOf(malwareScanReport()).components).toEqual(bomOf(scanReport()).components);
+    expect(bomOf(malwareOnlyReport())).not.toHaveProperty("vulnerabilities");
   });
 });

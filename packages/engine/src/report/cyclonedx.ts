@@ -14,10 +14,15 @@
  * scan report (to customers, into attestations and registries), and a list of where the credentials sit,
  * even masked, does not belong in it. The count says "look at this image's secret report"; the SARIF, JSON,
  * table and JUnit outputs carry the masked findings.
+ * Malware findings stay out the same way, counted in `rampart:malware` and `rampart:malware:<severity>` when the
+ * malware scanner ran: a flagged file is not a component (listing it would tell BOM readers the image ships it
+ * as part of its inventory) and a YARA match is not an advisory about one. The other formats carry the files,
+ * rules and hashes.
  * When the vulnerability scanner did not run, the BOM has no `vulnerabilities` key: an empty list would say
  * "none found".
  */
 import { PackageURL } from "packageurl-js";
+import { MALWARE_SEVERITIES } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { Package } from "../package/package.js";
 import type { Severity } from "../risk/types.js";
@@ -29,8 +34,10 @@ import {
   advisoryUrl,
   displayName,
   fixedText,
+  malwareSeverityCounts,
   SECRET_SEVERITIES,
   secretSeverityCounts,
+  showsMalware,
   showsSecrets,
   showsVulns,
 } from "./text.js";
@@ -265,6 +272,14 @@ export function toScanCycloneDx(report: ScanReport, opts: ScanCycloneDxOptions =
     props.push(
       { name: "rampart:secrets", value: String(secrets.length) },
       ...SECRET_SEVERITIES.map((s) => ({ name: `rampart:secrets:${s}`, value: String(counts[s]) })),
+    );
+  }
+  if (showsMalware(report)) {
+    const malware = report.malware ?? [];
+    const counts = malwareSeverityCounts(malware);
+    props.push(
+      { name: "rampart:malware", value: String(malware.length) },
+      ...MALWARE_SEVERITIES.map((s) => ({ name: `rampart:malware:${s}`, value: String(counts[s]) })),
     );
   }
   const metadata = bom.metadata as Json;

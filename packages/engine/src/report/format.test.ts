@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatScanReport, SCAN_FORMATS, type ScanFormat } from "./format.js";
-import { allSecrets, reportWithSuppressed, secretOnlyReport } from "./test-support.js";
+import { allMalware, allSecrets, malwareOnlyReport, reportWithSuppressed, secretOnlyReport } from "./test-support.js";
 
 describe("formatScanReport", () => {
   const report = reportWithSuppressed();
@@ -21,6 +21,24 @@ describe("formatScanReport", () => {
       }
     },
   );
+
+  it.each(SCAN_FORMATS.filter((f) => f !== "cyclonedx"))(
+    "renders %s with every malware finding's rule and path in it",
+    (format) => {
+      const text = formatScanReport({ ...report, scanners: ["vuln", "malware"], malware: allMalware() }, format);
+      for (const m of allMalware()) {
+        expect(text).toContain(m.ruleId);
+        // The path as each format writes it: whole, or (SARIF) the file's URI without its leading "/".
+        expect(text).toContain(format === "sarif" ? (m.archive?.archive ?? m.path).slice(1) : m.path);
+      }
+    },
+  );
+
+  it.each(SCAN_FORMATS)("renders %s for a malware scan alone", (format) => {
+    const text = formatScanReport(malwareOnlyReport(), format);
+    expect(text.endsWith("\n")).toBe(true);
+    for (const f of report.findings) expect(text).not.toContain(f.id);
+  });
 
   it.each(SCAN_FORMATS)("renders %s for a secret scan alone", (format) => {
     const text = formatScanReport(secretOnlyReport(), format);

@@ -27,7 +27,9 @@ const RENDERERS: Record<ScanFormat, (r: ScanReport, opts: ScanFormatOptions) => 
 
 /**
  * The report as text: a terminal table, Rampart's JSON, SARIF 2.1.0, CycloneDX 1.6 (with vulnerabilities) or
- * JUnit XML. Each shows what the scanners that ran found; secrets only masked (CycloneDX: only their count).
+ * JUnit XML. Each shows what the scanners that ran found: vulnerabilities, secrets (only masked) and files that
+ * matched malware rules (with rule, path, layer and sha256). CycloneDX carries only the counts of secrets and
+ * malware, not the findings.
  */
 export function formatScanReport(report: ScanReport, format: ScanFormat, opts: ScanFormatOptions = {}): string {
   const render = Object.hasOwn(RENDERERS, format) ? RENDERERS[format] : undefined;

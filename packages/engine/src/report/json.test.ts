@@ -6,8 +6,13 @@ import type { Finding } from "../match/finding.js";
 import { renderScanJson, SCAN_REPORT_SCHEMA_VERSION } from "./json.js";
 import type { ScanReport } from "./scan-report.js";
 import {
+  allMalware,
   allSecrets,
+  EICAR_SHA256,
+  eicarInZip,
   log4shell,
+  malwareOnlyReport,
+  malwareScanReport,
   reportWithSuppressed,
   scanReport,
   secretOnlyReport,
@@ -130,7 +135,7 @@ describe("scan report JSON", () => {
     expect(broken((d) => (d.secrets[0].secret = "x"))).toBe(false);
     expect(broken((d) => delete d.secrets[0].fingerprint)).toBe(false);
     expect(broken((d) => (d.secrets[0].snippet = "x".repeat(201)))).toBe(false);
-    expect(broken((d) => (d.scanners = ["vuln", "malware"]))).toBe(false);
+    expect(broken((d) => (d.scanners = ["vuln", "misconfig"]))).toBe(false);
     expect(broken((d) => (d.scanners = []))).toBe(false);
   });
 
@@ -181,5 +186,116 @@ describe("scan report JSON", () => {
       "suppressed",
       "warnings",
     ]);
+  });
+});
+
+describe("scan report JSON with malware", () => {
+  it("is the report itself with malware too, and says which scanners ran", () => {
+    const report = malwareScanReport();
+    const { schemaVersion, ...rest } = JSON.parse(renderScanJson(report));
+    expect(rest).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(rest.scanners).toEqual(["vuln", "malware"]);
+    expect(rest.malware).toHaveLength(allMalware().length);
+    expect(rest.malware.map((m: { path: string }) => m.path)).toEqual(allMalware().map((m) => m.path));
+  });
+
+  it("has malware only when the malware scanner ran, and an empty list when it found nothing", () => {
+    expect(JSON.parse(renderScanJson(scanReport()))).not.toHaveProperty("malware");
+    expect(JSON.parse(renderScanJson(secretScanReport()))).not.toHaveProperty("malware");
+    expect(JSON.parse(renderScanJson({ ...malwareScanReport(), malware: undefined })).malware).toEqual([]);
+    const only = JSON.parse(renderScanJson(malwareOnlyReport()));
+    expect(only.scanners).toEqual(["malware"]);
+    expect(only.findings).toEqual([]);
+    expect(only).not.toHaveProperty("secrets");
+  });
+
+  it("puts malware after secrets and orders a finding's keys: rule, where, what, then meta and hits", () => {
+    const all: ScanReport = {
+      ...secretScanReport(),
+      scanners: ["vuln", "secret", "malware"],
+      malware: allMalware(),
+    };
+    const doc = JSON.parse(renderScanJson(all));
+    expect(Object.keys(doc).slice(-4)).toEqual(["secrets", "malware", "suppressed", "warnings"]);
+    const zipped = doc.malware.find((m: { archive?: unknown }) => m.archive);
+    expect(Object.keys(zipped)).toEqual([
+      "ruleId",
+      "pack",
+      "severity",
+      "class",
+      "description",
+      "author",
+      "reference",
+      "tags",
+      "path",
+      "layer",
+      "archive",
+      "sha256",
+      "size",
+      "meta",
+      "hits",
+    ]);
+    expect(Object.keys(zipped.archive)).toEqual(["archive", "archiveSha256", "member"]);
+    expect(Object.keys(zipped.hits[0])).toEqual(["identifier", "offset", "length"]);
+    expect(Object.keys(zipped.meta)).toEqual(["author", "class", "description", "reference", "severity"]);
+    expect(zipped).toMatchObject({ path: "/app/uploads/eicar.zip!eicar.com", sha256: EICAR_SHA256 });
+  });
+
+  it("gives byte-equal output for equal malware findings, whatever their key order", () => {
+    const m = eicarInZip();
+    const reversed = Object.fromEntries(Object.entries(m).reverse()) as typeof m;
+    reversed.meta = Object.fromEntries(Object.entries(m.meta).reverse());
+    reversed.archive = Object.fromEntries(Object.entries(m.archive ?? {}).reverse()) as typeof m.archive;
+    expect(renderScanJson(malwareOnlyReport([reversed]))).toBe(renderScanJson(malwareOnlyReport([m])));
+  });
+
+  it("validates against our JSON Schema, with and without optional fields", () => {
+    const bare = allMalware().map(({ description, class: _class, author, reference, layer, archive, ...required }) => ({
+      ...required,
+      tags: [],
+      meta: {},
+      hits: [],
+    }));
+    const meta = { ...eicarInZip(), meta: { ...eicarInZip().meta, score: 80, private: false } };
+    const everything: ScanReport = {
+      ...secretScanReport(),
+      scanners: ["vuln", "secret", "malware"],
+      malware: allMalware(),
+    };
+    for (const report of [
+      malwareScanReport(),
+      malwareOnlyReport(),
+      malwareOnlyReport([]),
+      malwareOnlyReport(bare),
+      malwareOnlyReport([meta]),
+      everything,
+    ]) {
+      const ok = validate(JSON.parse(renderScanJson(report)));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it("has a schema that rejects a bad hash, an unknown severity, a missing rule or the matched bytes", () => {
+    const doc = JSON.parse(renderScanJson(malwareOnlyReport()));
+    expect(validate(doc)).toBe(true);
+    const zipped = doc.malware.findIndex((m: { archive?: unknown }) => m.archive);
+    const broken = (change: (d: typeof doc) => void) => {
+      const d = structuredClone(doc);
+      change(d);
+      return validate(d);
+    };
+    expect(broken((d) => (d.malware[0].sha256 = `sha256:${EICAR_SHA256}`))).toBe(false);
+    expect(broken((d) => (d.malware[0].sha256 = EICAR_SHA256.toUpperCase()))).toBe(false);
+    expect(broken((d) => (d.malware[zipped].archive.archiveSha256 = "abc"))).toBe(false);
+    expect(broken((d) => delete d.malware[zipped].archive.member)).toBe(false);
+    expect(broken((d) => (d.malware[0].severity = "negligible"))).toBe(false);
+    expect(broken((d) => delete d.malware[0].ruleId)).toBe(false);
+    expect(broken((d) => delete d.malware[0].sha256)).toBe(false);
+    expect(broken((d) => (d.malware[0].hits[0].data = "3c3f"))).toBe(false);
+    expect(broken((d) => (d.malware[0].hits[0].offset = -1))).toBe(false);
+    expect(broken((d) => (d.malware[0].meta.nested = { a: 1 }))).toBe(false);
+    expect(broken((d) => (d.malware[0].size = 1.5))).toBe(false);
+    expect(broken((d) => (d.malware[0].content = "x"))).toBe(false);
   });
 });

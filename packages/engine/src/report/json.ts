@@ -1,9 +1,11 @@
 /**
  * The scan report as JSON: the ScanReport itself with `schemaVersion` first and a fixed key order, so equal
  * reports give byte-equal output. `scanners` says which scanners ran; `secrets` (masked findings, never a whole
- * secret) is there when the secret scanner ran. The shape is documented by schema/scan-report.schema.json; a change to it
+ * secret) is there when the secret scanner ran, `malware` (files that matched malware rules, with each rule's
+ * metadata and the file's sha256) when the malware scanner ran. The shape is documented by schema/scan-report.schema.json; a change to it
  * that is not additive bumps SCAN_REPORT_SCHEMA_VERSION.
  */
+import type { MalwareFinding } from "../malware/types.js";
 import type { ScanReport } from "./scan-report.js";
 
 export const SCAN_REPORT_SCHEMA_VERSION = 1;
@@ -20,6 +22,7 @@ const ORDER: Record<string, readonly string[]> = {
     "db",
     "findings",
     "secrets",
+    "malware",
     "suppressed",
     "warnings",
   ],
@@ -70,6 +73,26 @@ const ORDER: Record<string, readonly string[]> = {
     "entropy",
     "snippet",
   ],
+  // Rule first, then where the file is and what it is; the rule's whole meta and the pattern hits last.
+  malware: [
+    "ruleId",
+    "pack",
+    "severity",
+    "class",
+    "description",
+    "author",
+    "reference",
+    "tags",
+    "path",
+    "layer",
+    "archive",
+    "sha256",
+    "size",
+    "meta",
+    "hits",
+  ],
+  archive: ["archive", "archiveSha256", "member"],
+  hit: ["identifier", "offset", "length"],
 };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -107,6 +130,14 @@ function findingJson(f: ScanReport["findings"][number]): Record<string, unknown>
   return out;
 }
 
+/** A malware finding with its keys in order; the rule's meta keys alphabetical (JSON objects have no order to keep). */
+function malwareJson(m: MalwareFinding): Record<string, unknown> {
+  const out = ordered(m, ORDER.malware);
+  if (m.archive) out.archive = ordered(m.archive, ORDER.archive);
+  out.hits = m.hits.map((h) => ordered(h, ORDER.hit));
+  return out;
+}
+
 /** The report as a plain object in output order (what renderScanJson prints). */
 export function scanReportJson(report: ScanReport): Record<string, unknown> {
   const doc = ordered({ ...report, schemaVersion: SCAN_REPORT_SCHEMA_VERSION }, ORDER.report);
@@ -119,6 +150,8 @@ export function scanReportJson(report: ScanReport): Record<string, unknown> {
   // A secret scan that found nothing says so with an empty list; without the scanner there is no key at all.
   const secrets = report.secrets ?? (report.scanners.includes("secret") ? [] : undefined);
   if (secrets) doc.secrets = secrets.map((s) => ordered(s, ORDER.secret));
+  const malware = report.malware ?? (report.scanners.includes("malware") ? [] : undefined);
+  if (malware) doc.malware = malware.map(malwareJson);
   return doc;
 }
 

@@ -1,12 +1,20 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { SecretFinding } from "../secrets/types.js";
 import { renderJunit, xmlAttr, xmlText } from "./junit.js";
+import type { ScanReport } from "./scan-report.js";
 import {
   allFindings,
+  allMalware,
   allSecrets,
+  EICAR_SHA256,
+  eicarFile,
+  eicarInZip,
   jqueryXss,
+  malwareOnlyReport,
+  malwareScanReport,
   plantedSecrets,
   reportWithSuppressed,
   scanReport,
@@ -22,6 +30,7 @@ type Case = {
 };
 type Suite = {
   "@_name": string;
+  properties: { property: Array<{ "@_name": string; "@_value": string }> };
   "@_tests": string;
   "@_failures": string;
   "@_skipped": string;
@@ -167,6 +176,103 @@ describe("JUnit XML with secrets", () => {
     expect(c.failure?.["#text"]).toContain(`Token for <b>"prod"</b> & 'staging'`);
     expect(c.failure?.["#text"]).toContain(`Line: key = "ab12****************yz" # <&> ]]>`);
     expect(c.failure?.["#text"]).not.toContain("Layer:");
+    expect(xml.includes("\u0001")).toBe(false);
+  });
+});
+
+describe("JUnit XML with malware", () => {
+  const malwareCases = (suite: Suite) => suite.testcase.filter((c) => c["@_classname"].startsWith("malware."));
+  const props = (suite: Suite) => Object.fromEntries(suite.properties.property.map((p) => [p["@_name"], p["@_value"]]));
+
+  it("adds one failing case per finding, counted with the vulnerabilities", () => {
+    const { suites, suite } = parse(renderJunit(malwareScanReport()));
+    const n = allFindings().length + allMalware().length;
+    expect(suites["@_tests"]).toBe(String(n));
+    expect(suites["@_failures"]).toBe(String(n));
+    expect(suite["@_failures"]).toBe(String(n));
+    expect(malwareCases(suite)).toHaveLength(allMalware().length);
+    expect(malwareCases(suite).every((c) => c.failure)).toBe(true);
+    expect(props(suite).malware).toBe(String(allMalware().length));
+    expect(props(suite).scanners).toBe("vuln,malware");
+  });
+
+  it("counts and orders vulnerabilities, secrets and malware when all three scanners ran", () => {
+    const all: ScanReport = { ...secretScanReport(), scanners: ["vuln", "secret", "malware"], malware: allMalware() };
+    const { suites, suite } = parse(renderJunit(all));
+    const n = allFindings().length + allSecrets().length + allMalware().length;
+    expect(suites["@_tests"]).toBe(String(n));
+    expect(suites["@_failures"]).toBe(String(n));
+    const kinds = suite.testcase.map((c) =>
+      c["@_classname"].startsWith("secret.") ? "secret" : c["@_classname"].startsWith("malware.") ? "malware" : "vuln",
+    );
+    expect(kinds.indexOf("malware")).toBe(allFindings().length + allSecrets().length);
+    expect(kinds.lastIndexOf("secret")).toBeLessThan(kinds.indexOf("malware"));
+  });
+
+  it("names a case 'malware.<rule id>' and the path, in the report's order, the failure by severity", () => {
+    const { suite } = parse(renderJunit(malwareOnlyReport()));
+    const cases = malwareCases(suite);
+    expect(cases.map((c) => [c["@_classname"], c["@_name"]])).toEqual(
+      allMalware().map((m) => [`malware.${m.ruleId}`, m.path]),
+    );
+    const shell = cases[0] as Case;
+    expect(shell["@_name"]).toBe("/var/www/html/shell.php");
+    expect(shell.failure?.["@_type"]).toBe("critical");
+    expect(shell.failure?.["@_message"]).toBe(
+      "PHP web shell: request input passed to code or command execution at /var/www/html/shell.php (critical)",
+    );
+    const body = shell.failure?.["#text"] as string;
+    expect(body).toContain("Rule: WebShell_PHP_Request_Exec (default pack), class webshell");
+    expect(body).toContain("SHA-256: 822223a61ca4747a89ab7c1bd630d1c7056e35dfb936287d0b4c6033b38e3f7b (65 bytes)");
+    expect(body).toContain(`Layer: ${allMalware()[0]?.layer}`);
+    expect(body).toContain("Matched: $php at byte 0, $x1 at byte 6, $x1 at byte 42");
+    expect(body).toContain("Reference: https://attack.mitre.org/techniques/T1505/003/");
+    expect(body).toContain("Fix: find out how the file got there");
+    expect(body).not.toContain("Archive:");
+  });
+
+  it("names an archive member 'archive!member' and gives the archive's hash", () => {
+    const zipped = eicarInZip();
+    const { suite } = parse(renderJunit(malwareOnlyReport([zipped])));
+    const c = suite.testcase[0] as Case;
+    expect(c["@_name"]).toBe("/app/uploads/eicar.zip!eicar.com");
+    expect(c.failure?.["#text"]).toContain(
+      `Archive: /app/uploads/eicar.zip (sha256 ${zipped.archive?.archiveSha256}), member eicar.com`,
+    );
+    expect(c.failure?.["#text"]).toContain(`SHA-256: ${EICAR_SHA256} (68 bytes)`);
+  });
+
+  it("shows only the malware, with one passing case when none was found", () => {
+    const only = parse(renderJunit(malwareOnlyReport()));
+    expect(only.suite.testcase).toHaveLength(allMalware().length);
+    expect(only.suite.testcase.some((c) => c["@_name"] === "no vulnerabilities found")).toBe(false);
+    expect(props(only.suite)).not.toHaveProperty("secrets");
+    const none = parse(renderJunit(malwareOnlyReport([])));
+    expect(none.suites["@_failures"]).toBe("0");
+    expect(none.suite.testcase.map((c) => c["@_name"])).toEqual(["no malware found"]);
+    expect(props(none.suite).malware).toBe("0");
+    const clean = parse(renderJunit(malwareScanReport([], [])));
+    expect(clean.suite.testcase.map((c) => c["@_name"])).toEqual(["no vulnerabilities found", "no malware found"]);
+    expect(props(parse(renderJunit(scanReport())).suite)).not.toHaveProperty("malware");
+  });
+
+  it("escapes a rule's id, description and path like every other text, and leaves out what is unknown", () => {
+    const nasty: MalwareFinding = {
+      ...eicarFile(),
+      ruleId: "Odd_Rule",
+      description: `Shell <b>"x"</b> & 'y' ]]>`,
+      path: "/srv/a&b/<x>\u0001.php",
+    };
+    delete nasty.layer;
+    delete nasty.class;
+    delete nasty.reference;
+    const xml = renderJunit(malwareOnlyReport([nasty]));
+    const c = parse(xml).suite.testcase[0] as Case;
+    expect(c["@_name"]).toBe("/srv/a&b/<x>\uFFFD.php");
+    expect(c.failure?.["#text"]).toContain(`Shell <b>"x"</b> & 'y' ]]>`);
+    expect(c.failure?.["#text"]).toContain("Rule: Odd_Rule (default pack)\n");
+    expect(c.failure?.["#text"]).not.toContain("Layer:");
+    expect(c.failure?.["#text"]).not.toContain("Reference:");
     expect(xml.includes("\u0001")).toBe(false);
   });
 });

@@ -3,13 +3,26 @@
  * the target, one failing test case per finding (classname the package, name "ID package@version"), suppressed
  * findings as skipped test cases. Secrets: one failing test case per finding (classname "secret.<rule id>", which
  * Jenkins shows as package "secret", class the rule; name "path:line"), with only the scanner's masked preview
- * and snippet. A scanner that ran and found nothing gives one passing test case, so the report is never empty.
+ * and snippet. Malware: one failing test case per file a rule matched (classname "malware.<rule id>", name the
+ * path, "archive!member" inside an archive), with the rule's description, class, pack, reference and the file's
+ * sha256. A scanner that ran and found nothing gives one passing test case, so the report is never empty.
  * Written by hand: the format is a handful of elements, and every text goes through xmlText/xmlAttr.
  */
+import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
-import { displayName, fixSentence, secretPlace, showsSecrets, showsVulns, targetText } from "./text.js";
+import {
+  displayName,
+  fixSentence,
+  MALWARE_FIX,
+  malwareTitle,
+  secretPlace,
+  showsMalware,
+  showsSecrets,
+  showsVulns,
+  targetText,
+} from "./text.js";
 
 /** XML 1.0's Char production: tab, LF, CR, and the rest from U+0020 but surrogates, U+FFFE and U+FFFF. */
 function isXmlChar(c: number): boolean {
@@ -89,6 +102,27 @@ function secretCase(s: SecretFinding): string {
   return `    ${open}\n      ${failure}\n    </testcase>`;
 }
 
+function malwareCase(m: MalwareFinding): string {
+  const open = `<testcase${attrs({ classname: `malware.${m.ruleId}`, name: m.path, time: 0 })}>`;
+  const what = malwareTitle(m);
+  const summary = `${what} at ${m.path} (${m.severity})`;
+  const body = [
+    what,
+    `Rule: ${m.ruleId} (${m.pack} pack)${m.class ? `, class ${m.class}` : ""}`,
+    `Found at: ${m.path}`,
+    ...(m.archive
+      ? [`Archive: ${m.archive.archive} (sha256 ${m.archive.archiveSha256}), member ${m.archive.member}`]
+      : []),
+    ...(m.layer ? [`Layer: ${m.layer}`] : []),
+    `SHA-256: ${m.sha256} (${m.size} bytes)`,
+    ...(m.hits.length ? [`Matched: ${m.hits.map((h) => `${h.identifier} at byte ${h.offset}`).join(", ")}`] : []),
+    ...(m.reference ? [`Reference: ${m.reference}`] : []),
+    `Fix: ${MALWARE_FIX}`,
+  ].join("\n");
+  const failure = `<failure${attrs({ message: summary, type: m.severity })}>${xmlText(body)}</failure>`;
+  return `    ${open}\n      ${failure}\n    </testcase>`;
+}
+
 const passing = (name: string) => `    <testcase${attrs({ classname: "rampart", name, time: 0 })}/>`;
 
 export function renderJunit(report: ScanReport): string {
@@ -98,9 +132,12 @@ export function renderJunit(report: ScanReport): string {
   if (vulns && report.findings.length === 0) cases.unshift(passing("no vulnerabilities found"));
   cases.push(...secrets.map(secretCase));
   if (showsSecrets(report) && secrets.length === 0) cases.push(passing("no secrets found"));
+  const malware = showsMalware(report) ? (report.malware ?? []) : [];
+  cases.push(...malware.map(malwareCase));
+  if (showsMalware(report) && malware.length === 0) cases.push(passing("no malware found"));
   const counts = {
     tests: cases.length,
-    failures: report.findings.length + secrets.length,
+    failures: report.findings.length + secrets.length + malware.length,
     errors: 0,
     skipped: report.suppressed.length,
   };
@@ -111,6 +148,7 @@ export function renderJunit(report: ScanReport): string {
     ...(report.scanners.includes("vuln") ? [["packages", String(report.packageCount)]] : []),
     ...(report.db && report.scanners.includes("vuln") ? [["db.builtAt", report.db.builtAt]] : []),
     ...(showsSecrets(report) ? [["secrets", String(secrets.length)]] : []),
+    ...(showsMalware(report) ? [["malware", String(malware.length)]] : []),
     ["tool", `${report.tool.name} ${report.tool.version}`],
   ].map(([name, value]) => `      <property${attrs({ name: name as string, value: value as string })}/>`);
   return [

@@ -3,15 +3,24 @@ import { createRequire } from "node:module";
 import Ajv04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
+import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { SecretFinding } from "../secrets/types.js";
-import { renderSarif, toSarif } from "./sarif.js";
+import { malwareRuleId, renderSarif, toSarif } from "./sarif.js";
 import type { ScanReport } from "./scan-report.js";
 import {
   allFindings,
+  allMalware,
   allSecrets,
+  EICAR_SHA256,
+  eicarFile,
+  eicarInZip,
   LAYERS,
   log4shell,
+  malwareOnlyReport,
+  malwareScanReport,
+  minerConfig,
+  phpWebShell,
   plantedSecrets,
   reportWithSuppressed,
   scanReport,
@@ -44,7 +53,7 @@ type Result = {
   message: { text: string };
   locations: Array<{
     physicalLocation: {
-      artifactLocation: { uri: string; uriBaseId: string };
+      artifactLocation: { uri: string; uriBaseId: string; index?: number };
       region?: { startLine: number; startColumn: number };
     };
     message?: { text: string };
@@ -59,6 +68,7 @@ type Rule = {
   name?: string;
   fullDescription: { text: string };
   shortDescription: { text: string };
+  helpUri?: string;
   help: { text: string; markdown: string };
   defaultConfiguration: { level: string };
   properties: { "security-severity"?: string; tags: string[] };
@@ -68,6 +78,11 @@ type Log = {
   runs: Array<{
     tool: { driver: { name: string; version: string; rules: Rule[] } };
     results: Result[];
+    artifacts?: Array<{
+      location: { uri: string; uriBaseId: string };
+      length?: number;
+      hashes: Record<string, string>;
+    }>;
     properties: Record<string, unknown>;
     originalUriBaseIds: Record<string, { uri: string }>;
     invocations: Array<{ toolExecutionNotifications?: Array<{ message: { text: string } }> }>;
@@ -325,5 +340,245 @@ describe("SARIF 2.1.0 with secrets", () => {
     expect(run(report).properties.dbBuiltAt).toBe(report.db?.builtAt);
     expect(run(secretOnlyReport()).properties.dbBuiltAt).toBeUndefined();
     expect(run(secretOnlyReport()).results).toHaveLength(allSecrets().length);
+  });
+});
+
+describe("SARIF 2.1.0 with malware", () => {
+  const report = malwareScanReport();
+  const malwareResults = (r: ScanReport) => run(r).results.filter((x) => x.ruleId.startsWith("malware/"));
+  const resultAt = (r: ScanReport, path: string) =>
+    malwareResults(r).find((x) => x.locations[0]?.message?.text === path) as Result;
+
+  it("validates against the SARIF 2.1.0 schema: with vulnerabilities and secrets, alone, in a directory, none found", () => {
+    const dir: ScanReport = {
+      ...malwareOnlyReport(allMalware().map(({ layer, ...m }) => m)),
+      source: { kind: "directory", name: "/srv/my app" },
+    };
+    const everything: ScanReport = {
+      ...secretScanReport(),
+      scanners: ["vuln", "secret", "malware"],
+      malware: allMalware(),
+    };
+    for (const r of [report, malwareOnlyReport(), dir, malwareOnlyReport([]), everything]) {
+      const ok = validateSarif(JSON.parse(renderSarif(r)));
+      expect(validateSarif.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    }
+  });
+
+  it("names a malware rule malware/<pack>/<rule id>, apart from advisory and secret rule ids", () => {
+    expect(malwareRuleId(eicarFile())).toBe("malware/default/EICAR_Test_File");
+    expect(malwareRuleId({ pack: "./rules/custom.yar", ruleId: "Acme_Dropper" })).toBe(
+      "malware/rules/custom.yar/Acme_Dropper",
+    );
+    expect(malwareRuleId({ pack: "C:\\rules\\acme.yar", ruleId: "X" })).toBe("malware/C:/rules/acme.yar/X");
+    expect(malwareRuleId({ pack: "/etc/rampart/rules", ruleId: "X" })).toBe("malware/etc/rampart/rules/X");
+    const everything: ScanReport = {
+      ...secretScanReport(),
+      scanners: ["vuln", "secret", "malware"],
+      malware: allMalware(),
+    };
+    const ids = run(everything).tool.driver.rules.map((x) => x.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const vulnRules = new Set(allFindings().map((f) => f.id)).size;
+    const secretRules = new Set(allSecrets().map((x) => x.ruleId)).size;
+    expect(ids.slice(vulnRules + secretRules)).toEqual([
+      "malware/default/WebShell_PHP_Request_Exec",
+      "malware/default/Miner_Config_Stratum_Pool",
+      "malware/default/EICAR_Test_File",
+    ]);
+  });
+
+  it("adds one rule per (pack, rule) after the other rules, and one result per finding pointing at it", () => {
+    const custom: MalwareFinding = { ...eicarFile(), pack: "rules/custom.yar", path: "/srv/eicar.txt" };
+    const r = run(malwareOnlyReport([...allMalware(), custom]));
+    expect(r.tool.driver.rules.map((x) => x.id)).toEqual([
+      "malware/default/WebShell_PHP_Request_Exec",
+      "malware/default/Miner_Config_Stratum_Pool",
+      "malware/default/EICAR_Test_File",
+      "malware/rules/custom.yar/EICAR_Test_File",
+    ]);
+    expect(r.results).toHaveLength(allMalware().length + 1);
+    for (const res of r.results) expect(r.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+    const both = run(report);
+    const vulnRules = new Set(allFindings().map((f) => f.id)).size;
+    expect(both.tool.driver.rules).toHaveLength(vulnRules + 3);
+    expect(both.results).toHaveLength(allFindings().length + allMalware().length);
+    for (const res of both.results) expect(both.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+  });
+
+  it("describes a rule by its meta: description, help with class, pack, author and reference, tags", () => {
+    const rule = ruleFor(report, "malware/default/WebShell_PHP_Request_Exec");
+    expect(rule.name).toBe("WebShell_PHP_Request_Exec");
+    expect(rule.shortDescription.text).toBe("PHP web shell: request input passed to code or command execution");
+    expect(rule.fullDescription.text).toBe(
+      "PHP web shell: request input passed to code or command execution (YARA rule WebShell_PHP_Request_Exec, default pack)",
+    );
+    expect(rule.helpUri).toBe("https://attack.mitre.org/techniques/T1505/003/");
+    for (const line of [
+      "Severity: CRITICAL",
+      "Class: webshell",
+      "Rule pack: default",
+      "Author: Rampart",
+      "Reference: https://attack.mitre.org/techniques/T1505/003/",
+    ]) {
+      expect(rule.help.text).toContain(line);
+      expect(rule.help.markdown).toContain(`- ${line}`);
+    }
+    expect(rule.properties.tags).toEqual(["security", "malware", "webshell", "php"]);
+    expect(ruleFor(report, "malware/default/EICAR_Test_File").properties.tags).toEqual([
+      "security",
+      "malware",
+      "test-file",
+      "test_file",
+    ]);
+  });
+
+  it("maps severity to level and security-severity as for secrets", () => {
+    const low: MalwareFinding = { ...eicarFile(), ruleId: "Low_Rule", severity: "low" };
+    const r = malwareOnlyReport([...allMalware(), low]);
+    const check = (id: string, level: string, score: string) => {
+      expect(ruleFor(r, id).defaultConfiguration.level).toBe(level);
+      expect(ruleFor(r, id).properties["security-severity"]).toBe(score);
+      expect(resultFor(r, id).level).toBe(level);
+    };
+    check("malware/default/WebShell_PHP_Request_Exec", "error", "9.5");
+    check("malware/default/Miner_Config_Stratum_Pool", "error", "8.0");
+    check("malware/default/EICAR_Test_File", "warning", "5.5");
+    check("malware/default/Low_Rule", "note", "3.0");
+  });
+
+  it("takes a rule's level from its most severe finding", () => {
+    const raised: MalwareFinding = { ...eicarFile(), path: "/srv/eicar.com", severity: "high" };
+    const r = malwareOnlyReport([eicarFile(), raised]);
+    expect(ruleFor(r, "malware/default/EICAR_Test_File").defaultConfiguration.level).toBe("error");
+    expect(ruleFor(r, "malware/default/EICAR_Test_File").properties["security-severity"]).toBe("8.0");
+  });
+
+  it("locates a finding at its file with the layer, and lists the file with its SHA-256 among the artifacts", () => {
+    const res = resultAt(report, "/var/www/html/shell.php");
+    const shell = phpWebShell();
+    expect(res.message.text).toBe(
+      "PHP web shell: request input passed to code or command execution: /var/www/html/shell.php (rule WebShell_PHP_Request_Exec)",
+    );
+    expect(res.locations).toEqual([
+      {
+        physicalLocation: {
+          artifactLocation: { uri: "var/www/html/shell.php", uriBaseId: "ROOTPATH", index: expect.any(Number) },
+        },
+        message: { text: "/var/www/html/shell.php" },
+        properties: { layer: LAYERS.malware },
+      },
+    ]);
+    const artifact = run(report).artifacts?.[res.locations[0]?.physicalLocation.artifactLocation.index as number];
+    expect(artifact).toEqual({
+      location: { uri: "var/www/html/shell.php", uriBaseId: "ROOTPATH" },
+      length: 65,
+      hashes: { "sha-256": shell.sha256 },
+    });
+    expect(res.properties).toEqual({
+      severity: "critical",
+      pack: "default",
+      sha256: shell.sha256,
+      size: 65,
+      class: "webshell",
+      layer: LAYERS.malware,
+      hits: shell.hits,
+    });
+  });
+
+  it("locates a match inside an archive at the archive, the member and both hashes in properties", () => {
+    const zipped = eicarInZip();
+    const res = resultAt(report, "/app/uploads/eicar.zip!eicar.com");
+    expect(res.locations[0]?.physicalLocation.artifactLocation).toMatchObject({
+      uri: "app/uploads/eicar.zip",
+      uriBaseId: "ROOTPATH",
+    });
+    expect(res.locations[0]?.properties).toEqual({ layer: LAYERS.malware, member: "eicar.com" });
+    expect(res.properties).toMatchObject({
+      sha256: EICAR_SHA256,
+      archive: "/app/uploads/eicar.zip",
+      archiveSha256: zipped.archive?.archiveSha256,
+      member: "eicar.com",
+    });
+    const artifact = run(report).artifacts?.[res.locations[0]?.physicalLocation.artifactLocation.index as number];
+    expect(artifact).toEqual({
+      location: { uri: "app/uploads/eicar.zip", uriBaseId: "ROOTPATH" },
+      hashes: { "sha-256": zipped.archive?.archiveSha256 },
+    });
+  });
+
+  it("lists each flagged file once among the artifacts, and has none without malware", () => {
+    const second: MalwareFinding = { ...phpWebShell(), ruleId: "WebShell_PHP_Known_Kits" };
+    const r = run(malwareOnlyReport([...allMalware(), second]));
+    expect(r.artifacts?.map((a) => a.location.uri)).toEqual([
+      "var/www/html/shell.php",
+      "tmp/.cache/config.json",
+      "app/uploads/eicar.com",
+      "app/uploads/eicar.zip",
+    ]);
+    const shellResults = r.results.filter((x) => x.locations[0]?.message?.text === "/var/www/html/shell.php");
+    expect(shellResults.map((x) => x.locations[0]?.physicalLocation.artifactLocation.index)).toEqual([0, 0]);
+    // Two members of one archive: one artifact, the archive. One path in two layers with other content: two.
+    const zipped = eicarInZip();
+    const member2: MalwareFinding = {
+      ...zipped,
+      path: "/app/uploads/eicar.zip!docs/eicar.txt",
+      archive: { ...(zipped.archive as NonNullable<MalwareFinding["archive"]>), member: "docs/eicar.txt" },
+    };
+    const replaced: MalwareFinding = { ...eicarFile(), layer: LAYERS.node, sha256: "ab".repeat(32) };
+    const layered = run(malwareOnlyReport([zipped, member2, eicarFile(), replaced]));
+    expect(layered.artifacts?.map((a) => [a.location.uri, a.hashes["sha-256"]])).toEqual([
+      ["app/uploads/eicar.zip", zipped.archive?.archiveSha256],
+      ["app/uploads/eicar.com", EICAR_SHA256],
+      ["app/uploads/eicar.com", "ab".repeat(32)],
+    ]);
+    expect(layered.results.map((x) => x.locations[0]?.physicalLocation.artifactLocation.index)).toEqual([0, 0, 1, 2]);
+    expect(run(scanReport())).not.toHaveProperty("artifacts");
+    expect(run(malwareOnlyReport([]))).not.toHaveProperty("artifacts");
+  });
+
+  it("roots a directory's malware at the directory, percent-encoded, without a layer", () => {
+    const { layer, ...m } = { ...minerConfig(), path: "/srv/my app/#miner.json" };
+    const dir: ScanReport = { ...malwareOnlyReport([m]), source: { kind: "directory", name: "/data" } };
+    const loc = malwareResults(dir)[0]?.locations[0];
+    expect(run(dir).originalUriBaseIds.ROOTPATH?.uri).toBe("file:///data/");
+    expect(loc?.physicalLocation.artifactLocation.uri).toBe("srv/my%20app/%23miner.json");
+    expect(loc?.properties).toBeUndefined();
+    expect(malwareResults(dir)[0]?.properties).not.toHaveProperty("layer");
+  });
+
+  it("fingerprints a finding by rule and path: stable across layers and content, apart by path, rule or pack", () => {
+    const base = eicarFile();
+    const fp = (m: MalwareFinding) => malwareResults(malwareOnlyReport([m]))[0]?.partialFingerprints;
+    expect(Object.keys(fp(base) ?? {})).toEqual(["rampartMalwareHash/v1"]);
+    expect(fp(base)?.["rampartMalwareHash/v1"]).toMatch(/^[0-9a-f]{32}$/);
+    expect(fp({ ...base, layer: LAYERS.node, sha256: "0".repeat(64), size: 70 })).toEqual(fp(base));
+    expect(fp({ ...base, path: "/app/uploads/eicar2.com" })).not.toEqual(fp(base));
+    expect(fp({ ...base, ruleId: "Other_Rule" })).not.toEqual(fp(base));
+    expect(fp({ ...base, pack: "rules/custom.yar" })).not.toEqual(fp(base));
+    expect(fp(eicarInZip())).not.toEqual(fp(base));
+  });
+
+  it("falls back to the rule id when the rule has no description, and never writes the matched bytes", () => {
+    const { description, reference, ...bare } = eicarFile();
+    const r = malwareOnlyReport([bare]);
+    expect(ruleFor(r, "malware/default/EICAR_Test_File").shortDescription.text).toBe(
+      "Matched the malware rule EICAR_Test_File",
+    );
+    expect(ruleFor(r, "malware/default/EICAR_Test_File").helpUri).toBeUndefined();
+    expect(ruleFor(r, "malware/default/EICAR_Test_File").help.text).not.toContain("Reference:");
+    const ok = validateSarif(JSON.parse(renderSarif(r)));
+    expect(ok).toBe(true);
+    const text = renderSarif(report);
+    // The start of the EICAR string (assembled here so this file does not hold it).
+    expect(text).not.toContain(["X5O!P%@AP", "[4\\PZX54"].join(""));
+  });
+
+  it("names the scanners that ran, and the DB only when the vulnerability scanner did", () => {
+    expect(run(report).properties.scanners).toEqual(["vuln", "malware"]);
+    expect(run(malwareOnlyReport()).properties.dbBuiltAt).toBeUndefined();
+    expect(run(malwareOnlyReport()).results).toHaveLength(allMalware().length);
+    expect(sarif(report).runs[0]?.tool.driver.name).toBe("Rampart");
   });
 });

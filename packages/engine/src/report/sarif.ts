@@ -9,10 +9,19 @@
  * Secrets: one rule per secret rule id, one result per finding at the file and line (and column) it is on.
  * The message names the rule and shows only the scanner's masked preview; the masked line goes in the
  * result's properties rather than region.snippet, which SARIF defines as the file's own text of the region.
+ *
+ * Malware: one rule per (pack, YARA rule), id "malware/<pack>/<rule id>" ("malware/default/EICAR_Test_File"):
+ * the "malware/" prefix keeps it apart from advisory ids and kebab-case secret rule ids, and the pack keeps two
+ * packs' rules of the same name apart (YARA ids have no "/", so the last segment is always the rule). One result
+ * per finding at the file; for a match inside an archive, at the archive, the member in the location's
+ * properties. The flagged files are the run's `artifacts`, with their SHA-256 in `hashes` (what malware
+ * databases are searched by); the matched content's sha256 (the member's, inside an archive) is in the result's
+ * properties with the pattern offsets, never the matched bytes.
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { MALWARE_SEVERITIES, type MalwareFinding, type MalwareSeverity } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import type { SecretFinding } from "../secrets/types.js";
@@ -21,6 +30,8 @@ import {
   advisoryUrl,
   displayName,
   fixedText,
+  MALWARE_FIX,
+  malwareTitle,
   maxCvss,
   riskText,
   SECRET_SEVERITIES,
@@ -47,8 +58,11 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
 /** Without a CVSS vector, a score inside the severity's band of GitHub's scale (as Trivy does). */
 const BAND_SCORE: Partial<Record<Severity, number>> = { critical: 9.5, high: 8, medium: 5.5, low: 2, negligible: 1 };
 
-const highest = (severities: Severity[]): Severity =>
-  SEVERITIES.find((s) => severities.includes(s)) ?? ("unknown" as Severity);
+/** The first of `order` (highest first) that is in `present`. */
+const highestOf = <S extends string>(order: readonly S[], present: readonly S[]): S | undefined =>
+  order.find((s) => present.includes(s));
+
+const highest = (severities: Severity[]): Severity => highestOf(SEVERITIES, severities) ?? "unknown";
 
 /** A path as a relative URI reference under ROOTPATH: each segment percent-encoded, so "a b#c" stays a path. */
 function uriOf(path: string): string {
@@ -187,12 +201,17 @@ function result(f: Finding, ruleIndex: number, report: ScanReport, suppressed?: 
 }
 
 /**
- * GitHub's security-severity for a secret rule: a score inside its severity's band of GitHub's scale
- * (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9). A secret has no CVSS vector; the band is all
- * the rule says. Low is 3.0, the top of its band rather than the 2.0 used for vulnerabilities: a low secret
- * (a test-mode key) is still a credential someone could use.
+ * GitHub's security-severity for a secret or malware rule: a score inside its severity's band of GitHub's scale
+ * (critical > 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9). Neither has a CVSS vector; the band is all the
+ * rule says. Low is 3.0, the top of its band rather than the 2.0 used for vulnerabilities: a low secret (a
+ * test-mode key) is still a credential someone could use, a low malware match still a file someone planted.
  */
-const SECRET_SECURITY_SEVERITY: Record<SecretSeverity, number> = { critical: 9.5, high: 8, medium: 5.5, low: 3 };
+const BAND_SECURITY_SEVERITY: Record<SecretSeverity & MalwareSeverity, number> = {
+  critical: 9.5,
+  high: 8,
+  medium: 5.5,
+  low: 3,
+};
 
 /** "github-pat-classic" → "GithubPatClassic": SARIF's rule name is an identifier, the id in PascalCase. */
 const ruleName = (id: string): string =>
@@ -204,7 +223,11 @@ const ruleName = (id: string): string =>
 
 function secretRule(ruleId: string, secrets: SecretFinding[]): Json {
   const first = secrets[0] as SecretFinding;
-  const severity = SECRET_SEVERITIES.find((s) => secrets.some((x) => x.severity === s)) ?? first.severity;
+  const severity =
+    highestOf(
+      SECRET_SEVERITIES,
+      secrets.map((x) => x.severity),
+    ) ?? first.severity;
   const text = [
     `Secret ${ruleId}: ${first.title}`,
     `Severity: ${severity.toUpperCase()}`,
@@ -227,7 +250,7 @@ function secretRule(ruleId: string, secrets: SecretFinding[]): Json {
     help: { text, markdown },
     defaultConfiguration: { level: LEVEL[severity] },
     properties: {
-      "security-severity": SECRET_SECURITY_SEVERITY[severity].toFixed(1),
+      "security-severity": BAND_SECURITY_SEVERITY[severity].toFixed(1),
       tags: ["security", "secret"],
     },
   };
@@ -267,6 +290,106 @@ function secretResult(s: SecretFinding, ruleIndex: number): Json {
   };
 }
 
+/** "malware/default/EICAR_Test_File"; a user pack's path as given, "./" and "\\" tidied, "rules/custom.yar". */
+export function malwareRuleId(m: Pick<MalwareFinding, "pack" | "ruleId">): string {
+  const pack = m.pack
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .replace(/^\/+/, "");
+  return `malware/${pack || "default"}/${m.ruleId}`;
+}
+
+const isHttpUrl = (u: string | undefined): u is string => !!u && /^https?:\/\/\S+$/.test(u);
+
+function malwareRule(id: string, group: MalwareFinding[]): Json {
+  const first = group[0] as MalwareFinding;
+  const severity =
+    highestOf(
+      MALWARE_SEVERITIES,
+      group.map((m) => m.severity),
+    ) ?? first.severity;
+  const summary = malwareTitle(group.find((m) => m.description) ?? first);
+  const kind = group.find((m) => m.class)?.class;
+  const advice = `A file in the scanned files matched this rule. Look its SHA-256 up in a malware database, then ${MALWARE_FIX}.`;
+  const facts = [
+    `Severity: ${severity.toUpperCase()}`,
+    ...(kind ? [`Class: ${kind}`] : []),
+    `Rule pack: ${first.pack}`,
+    ...(first.author ? [`Author: ${first.author}`] : []),
+    ...(first.reference ? [`Reference: ${first.reference}`] : []),
+  ];
+  const text = [`Malware rule ${first.ruleId}: ${summary}`, ...facts, advice].join("\n");
+  const markdown = [`**Malware rule ${first.ruleId}**: ${summary}`, "", ...facts.map((f) => `- ${f}`), "", advice].join(
+    "\n",
+  );
+  const tags = [...new Set(["security", "malware", ...(kind ? [kind] : []), ...group.flatMap((m) => m.tags)])];
+  return {
+    id,
+    name: first.ruleId,
+    shortDescription: { text: summary },
+    fullDescription: { text: `${summary} (YARA rule ${first.ruleId}, ${first.pack} pack)` },
+    ...(isHttpUrl(first.reference) ? { helpUri: first.reference } : {}),
+    help: { text, markdown },
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: {
+      "security-severity": BAND_SECURITY_SEVERITY[severity].toFixed(1),
+      tags,
+    },
+  };
+}
+
+/**
+ * Alert identity: the rule and the file's path (the member's, inside an archive), without the layer or the
+ * hash, so a rebuild keeps the alert and a changed file at the same place that still matches stays the same
+ * alert; removing the file closes it.
+ */
+const malwareHash = (m: MalwareFinding): string =>
+  createHash("sha256")
+    .update(`${malwareRuleId(m)}\0${m.path}`)
+    .digest("hex")
+    .slice(0, 32);
+
+/** The file a finding is located at: the archive for a member, else the file itself, with its hash. */
+function flaggedFile(m: MalwareFinding): { path: string; sha256: string; length?: number } {
+  return m.archive
+    ? { path: m.archive.archive, sha256: m.archive.archiveSha256 }
+    : { path: m.path, sha256: m.sha256, length: m.size };
+}
+
+function malwareResult(m: MalwareFinding, ruleIndex: number, artifactIndex: number): Json {
+  const file = flaggedFile(m);
+  const where: Json = {};
+  if (m.layer) where.layer = m.layer;
+  if (m.archive) where.member = m.archive.member;
+  const properties: Json = { severity: m.severity, pack: m.pack, sha256: m.sha256, size: m.size };
+  if (m.class) properties.class = m.class;
+  if (m.layer) properties.layer = m.layer;
+  if (m.archive) {
+    properties.archive = m.archive.archive;
+    properties.archiveSha256 = m.archive.archiveSha256;
+    properties.member = m.archive.member;
+  }
+  // Where the patterns matched, field by field: a hit never carries the matched bytes into the log.
+  properties.hits = m.hits.map((h) => ({ identifier: h.identifier, offset: h.offset, length: h.length }));
+  return {
+    ruleId: malwareRuleId(m),
+    ruleIndex,
+    level: LEVEL[m.severity],
+    message: { text: `${malwareTitle(m)}: ${m.path} (rule ${m.ruleId})` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: uriOf(file.path), uriBaseId: "ROOTPATH", index: artifactIndex },
+        },
+        message: { text: m.path },
+        ...(Object.keys(where).length ? { properties: where } : {}),
+      },
+    ],
+    partialFingerprints: { "rampartMalwareHash/v1": malwareHash(m) },
+    properties,
+  };
+}
+
 export function toSarif(report: ScanReport): Json {
   const entries: Array<{ finding: Finding; suppressed?: SuppressedFinding }> = [
     ...report.findings.map((finding) => ({ finding })),
@@ -289,6 +412,30 @@ export function toSarif(report: ScanReport): Json {
     rules.push(secretRule(id, group));
   }
   for (const x of secrets) results.push(secretResult(x, secretIndex.get(x.ruleId) as number));
+  const malware = report.malware ?? [];
+  const byMalwareRule = new Map<string, MalwareFinding[]>();
+  for (const m of malware) byMalwareRule.set(malwareRuleId(m), [...(byMalwareRule.get(malwareRuleId(m)) ?? []), m]);
+  const malwareIndex = new Map<string, number>();
+  for (const [id, group] of byMalwareRule) {
+    malwareIndex.set(id, rules.length);
+    rules.push(malwareRule(id, group));
+  }
+  // Each flagged file once (the same path in two layers with different content is two files).
+  const artifacts: Json[] = [];
+  const artifactIndex = new Map<string, number>();
+  for (const m of malware) {
+    const file = flaggedFile(m);
+    const key = `${file.path}\0${file.sha256}`;
+    if (!artifactIndex.has(key)) {
+      artifactIndex.set(key, artifacts.length);
+      artifacts.push({
+        location: { uri: uriOf(file.path), uriBaseId: "ROOTPATH" },
+        ...(file.length !== undefined ? { length: file.length } : {}),
+        hashes: { "sha-256": file.sha256 },
+      });
+    }
+    results.push(malwareResult(m, malwareIndex.get(malwareRuleId(m)) as number, artifactIndex.get(key) as number));
+  }
   const s = report.source;
   const properties: Json = { target: targetText(report), sourceKind: s.kind, scanners: report.scanners };
   if (s.imageId) properties.imageId = s.imageId;
@@ -304,7 +451,7 @@ export function toSarif(report: ScanReport): Json {
         tool: {
           driver: {
             name: "Rampart",
-            fullName: "Rampart vulnerability and secret scanner",
+            fullName: "Rampart vulnerability, secret and malware scanner",
             version: report.tool.version,
             rules,
           },
@@ -319,6 +466,7 @@ export function toSarif(report: ScanReport): Json {
           },
         ],
         originalUriBaseIds: { ROOTPATH: { uri: rootUri(report) } },
+        ...(artifacts.length ? { artifacts } : {}),
         results,
         columnKind: "utf16CodeUnits",
         properties,

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
+import type { MalwareFinding } from "../malware/types.js";
+import type { ScanReport } from "./scan-report.js";
 import { renderScanTable } from "./table.js";
 import {
   allFindings,
+  allMalware,
   allSecrets,
+  EICAR_SHA256,
+  eicarFile,
   LAYERS,
+  malwareOnlyReport,
+  malwareScanReport,
   reportWithSuppressed,
   scanReport,
   secretOnlyReport,
@@ -13,6 +20,7 @@ import {
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 const HEADER = ["PACKAGE", "INSTALLED", "FIXED", "ID", "SEVERITY", "EPSS", "KEV", "RISK", "WHY"];
 const SECRET_HEADER = ["SEVERITY", "RULE", "TITLE", "LOCATION", "LAYER", "PREVIEW"];
+const MALWARE_HEADER = ["SEVERITY", "RULE", "CLASS", "PATH", "LAYER", "SHA256"];
 
 const lines = (text: string) => text.split("\n");
 
@@ -102,18 +110,21 @@ describe("scan table", () => {
   });
 });
 
-/** The secrets table of a rendered report: its header line and the rows under it, cut into columns. */
-function secretTable(text: string) {
+/** A section's table in a rendered report: its header line and the rows under it, cut into columns. */
+function sectionTable(text: string, title: string, header: string[]) {
   const out = lines(text);
-  const at = out.indexOf("Secrets");
+  const at = out.indexOf(title);
   const headerLine = out[at + 1] as string;
   const rows: string[] = [];
   for (let i = at + 2; out[i]; i++) rows.push(out[i] as string);
-  const starts = SECRET_HEADER.map((h) => headerLine.indexOf(h));
+  const starts = header.map((h) => headerLine.indexOf(h));
   const cells = (row: string) =>
-    Object.fromEntries(SECRET_HEADER.map((h, i) => [h, row.slice(starts[i], starts[i + 1]).trim()]));
+    Object.fromEntries(header.map((h, i) => [h, row.slice(starts[i], starts[i + 1]).trim()]));
   return { out, at, headerLine, rows, starts, cells };
 }
+
+const secretTable = (text: string) => sectionTable(text, "Secrets", SECRET_HEADER);
+const malwareTable = (text: string) => sectionTable(text, "Malware", MALWARE_HEADER);
 
 describe("scan table with secrets", () => {
   const report = secretScanReport();
@@ -189,6 +200,104 @@ describe("scan table with secrets", () => {
     const colored = renderScanTable(report, { color: true });
     expect(colored).toContain("\x1b[1mSecrets\x1b[0m");
     expect(colored).toContain("\x1b[34mLOW\x1b[0m");
+    expect(colored.replace(ANSI, "")).toBe(text);
+  });
+});
+
+describe("scan table with malware", () => {
+  const report = malwareScanReport();
+  const text = renderScanTable(report);
+
+  it("puts a Malware section after the vulnerabilities, with its own header", () => {
+    const { out, at, headerLine } = malwareTable(text);
+    expect(at).toBeGreaterThan(out.findIndex((l) => l.startsWith("Total: 7 ")));
+    expect(headerLine.split(/\s+/)).toEqual(MALWARE_HEADER);
+    expect(out[0]).toContain("· 412 packages · DB built");
+    expect(text).not.toContain("Secrets");
+  });
+
+  it("comes after the secrets when both scanners ran", () => {
+    const both: ScanReport = { ...secretScanReport(), scanners: ["vuln", "secret", "malware"], malware: allMalware() };
+    const out = lines(renderScanTable(both));
+    const sections = ["Vulnerabilities", "Secrets", "Malware"].map((t) => out.indexOf(t));
+    expect(sections.every((at) => at > 0)).toBe(true);
+    expect([...sections].sort((a, b) => a - b)).toEqual(sections);
+    expect(out.filter(Boolean).pop()).toBe("Malware: 4 (critical: 1, high: 1, medium: 2, low: 0)");
+  });
+
+  it("has one row per finding in the report's order: severity, rule, class, path, short layer, short sha256", () => {
+    const { rows, cells, starts } = malwareTable(text);
+    expect(rows).toHaveLength(allMalware().length);
+    const byRow = rows.map(cells);
+    expect(byRow.map((c) => c.PATH)).toEqual([
+      "/var/www/html/shell.php",
+      "/tmp/.cache/config.json",
+      "/app/uploads/eicar.com",
+      "/app/uploads/eicar.zip!eicar.com",
+    ]);
+    expect(byRow[0]).toEqual({
+      SEVERITY: "CRITICAL",
+      RULE: "WebShell_PHP_Request_Exec",
+      CLASS: "webshell",
+      PATH: "/var/www/html/shell.php",
+      LAYER: "bb6c220c5cb3",
+      SHA256: "822223a61ca4",
+    });
+    expect(LAYERS.malware.startsWith(`sha256:${byRow[0]?.LAYER}`)).toBe(true);
+    const zipped = byRow[3];
+    expect(zipped?.RULE).toBe("EICAR_Test_File");
+    expect(zipped?.CLASS).toBe("test-file");
+    expect(zipped?.SEVERITY).toBe("MEDIUM");
+    expect(EICAR_SHA256.startsWith(zipped?.SHA256 as string)).toBe(true);
+    expect(zipped?.SHA256).toHaveLength(12);
+    for (const row of rows) for (const [i, start] of starts.entries()) if (i > 0) expect(row[start - 1]).toBe(" ");
+  });
+
+  it("ends with the malware counted by severity", () => {
+    expect(lines(text).filter(Boolean).pop()).toBe("Malware: 4 (critical: 1, high: 1, medium: 2, low: 0)");
+    const low: MalwareFinding = { ...eicarFile(), severity: "low" };
+    expect(
+      lines(renderScanTable(malwareOnlyReport([low])))
+        .filter(Boolean)
+        .pop(),
+    ).toBe("Malware: 1 (critical: 0, high: 0, medium: 0, low: 1)");
+  });
+
+  it("shows only the malware, without package count or DB age, when only the malware scanner ran", () => {
+    const only = renderScanTable(malwareOnlyReport());
+    const out = lines(only);
+    expect(out[0]).toBe("Target: docker.io/lab/vuln-app:1.0 (Debian GNU/Linux 11 (bullseye))");
+    expect(out[2]).toBe("Malware");
+    expect(only).not.toContain("Vulnerabilities");
+    expect(only).not.toContain("Secrets");
+    expect(only).not.toContain("Total:");
+    expect(malwareTable(only).rows).toHaveLength(allMalware().length);
+  });
+
+  it("says so when the malware scanner found nothing, and has no section when it did not run", () => {
+    const none = renderScanTable(malwareScanReport([]));
+    expect(none).toContain("\nMalware\nNo malware found\n\nMalware: 0 (critical: 0, high: 0, medium: 0, low: 0)\n");
+    expect(none).not.toContain("SHA256");
+    expect(renderScanTable(scanReport())).not.toContain("Malware");
+    expect(renderScanTable(secretScanReport())).not.toContain("Malware");
+  });
+
+  it("leaves layer and class empty when unknown, and prints control characters in paths as '?'", () => {
+    const odd: MalwareFinding = { ...eicarFile(), path: "/srv/up\u001b[31mloads/x\n.com" };
+    delete odd.layer;
+    delete odd.class;
+    const { rows, cells } = malwareTable(renderScanTable(malwareOnlyReport([odd])));
+    const c = cells(rows[0] as string);
+    expect(c.LAYER).toBe("");
+    expect(c.CLASS).toBe("");
+    expect(c.PATH).toBe("/srv/up?[31mloads/x?.com");
+    expect(rows[0]).not.toMatch(ANSI);
+  });
+
+  it("colours severities and headings only when asked, without moving a column", () => {
+    const colored = renderScanTable(report, { color: true });
+    expect(colored).toContain("\x1b[1mMalware\x1b[0m");
+    expect(colored).toContain("\x1b[1m\x1b[31mCRITICAL\x1b[0m  WebShell_PHP_Request_Exec");
     expect(colored.replace(ANSI, "")).toBe(text);
   });
 });

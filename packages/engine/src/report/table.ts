@@ -3,8 +3,11 @@
  * the DB's age, then a section per scanner that ran. Vulnerabilities: one row per finding in the report's
  * order (risk first) and a summary by severity. Secrets: one row per finding with its rule, file and line,
  * layer and masked preview (never more of the secret than the scanner's preview), and a summary by severity.
+ * Malware: one row per file a rule matched, with the rule, its class, the path ("archive!member" inside an
+ * archive), layer and the start of the file's sha256 (what malware databases are searched by), and a summary.
  * Colour (plain ANSI SGR codes) only when asked: the caller knows whether stdout is a terminal.
  */
+import { MALWARE_SEVERITIES, type MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import type { SecretFinding } from "../secrets/types.js";
@@ -12,6 +15,7 @@ import type { ScanReport } from "./scan-report.js";
 import {
   displayName,
   fixedText,
+  malwareSeverityCounts,
   percent,
   printable,
   riskText,
@@ -20,7 +24,9 @@ import {
   secretSeverityCounts,
   severityCounts,
   shortLayer,
+  shortSha256,
   shortTime,
+  showsMalware,
   showsSecrets,
   showsVulns,
   targetText,
@@ -98,6 +104,19 @@ function secretRow(s: SecretFinding): Cell[] {
   ];
 }
 
+const MALWARE_HEADER = ["SEVERITY", "RULE", "CLASS", "PATH", "LAYER", "SHA256"];
+
+function malwareRow(m: MalwareFinding): Cell[] {
+  return [
+    { text: m.severity.toUpperCase(), style: SEVERITY_STYLE[m.severity] },
+    { text: printable(m.ruleId) },
+    { text: printable(m.class ?? "") },
+    { text: printable(m.path) },
+    { text: shortLayer(m.layer) },
+    { text: shortSha256(m.sha256) },
+  ];
+}
+
 /** Rows under a bold header, each column as wide as its widest cell; the last column is not padded. */
 function grid(header: string[], rows: Cell[][], paint: (c: Cell) => string): string[] {
   const head = header.map((text) => ({ text, style: SGR.bold }));
@@ -136,10 +155,21 @@ function secretSection(report: ScanReport, paint: (c: Cell) => string): string[]
   return out;
 }
 
+function malwareSection(report: ScanReport, paint: (c: Cell) => string): string[] {
+  const malware = report.malware ?? [];
+  const out = [paint({ text: "Malware", style: SGR.bold })];
+  if (malware.length === 0) out.push("No malware found");
+  else out.push(...grid(MALWARE_HEADER, malware.map(malwareRow), paint));
+  const counts = malwareSeverityCounts(malware);
+  const bySeverity = MALWARE_SEVERITIES.map((s) => `${s}: ${counts[s]}`).join(", ");
+  out.push("", `Malware: ${malware.length} (${bySeverity})`);
+  return out;
+}
+
 export function renderScanTable(report: ScanReport, opts: { color?: boolean } = {}): string {
   const paint = (c: Cell): string => (opts.color && c.style && c.text ? `${c.style}${c.text}${SGR.reset}` : c.text);
   const header = [`Target: ${targetText(report)}`];
-  // Package count and DB age say what the vulnerability scan stood on; a secret scan uses neither.
+  // Package count and DB age say what the vulnerability scan stood on; secret and malware scans use neither.
   if (report.scanners.includes("vuln"))
     header.push(`${report.packageCount} package${report.packageCount === 1 ? "" : "s"}`);
   if (report.db && report.scanners.includes("vuln")) {
@@ -149,6 +179,7 @@ export function renderScanTable(report: ScanReport, opts: { color?: boolean } = 
   const sections: string[][] = [];
   if (showsVulns(report)) sections.push(vulnSection(report, paint));
   if (showsSecrets(report)) sections.push(secretSection(report, paint));
+  if (showsMalware(report)) sections.push(malwareSection(report, paint));
   const out = [header.join(" · ")];
   for (const section of sections) out.push("", ...section);
   return `${out.join("\n")}\n`;

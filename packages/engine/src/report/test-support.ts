@@ -1,15 +1,19 @@
 // Shared by the report and VEX tests (excluded from the build): findings built from real advisories (OSV
 // records, CISA KEV and FIRST EPSS entries of the feed fixtures in test/fixtures/feeds) and scan reports of the
-// vuln-app image holding them; its planted secrets are in test-support/secrets.ts.
+// vuln-app image holding them; its planted secrets are in test-support/secrets.ts, its malware findings in
+// test-support/malware.ts.
+import type { MalwareFinding } from "../malware/types.js";
 import type { Finding, FindingPackage } from "../match/finding.js";
 import type { Risk } from "../risk/risk.js";
 import type { CvssScore } from "../risk/types.js";
 import type { SecretFinding } from "../secrets/types.js";
 import type { ScannerName, ScanReport, SuppressedFinding } from "./scan-report.js";
 import { LAYERS } from "./test-support/layers.js";
+import { allMalware } from "./test-support/malware.js";
 import { allSecrets } from "./test-support/secrets.js";
 
 export { LAYERS } from "./test-support/layers.js";
+export * from "./test-support/malware.js";
 export * from "./test-support/secrets.js";
 
 const cvss31 = (vector: string, baseScore: number, severity: CvssScore["severity"], source: string): CvssScore => ({
@@ -287,6 +291,19 @@ export function secretScanReport(
 /** vuln-app scanned with `--scanners secret` only: no packages matched, no vulnerability findings. */
 export function secretOnlyReport(secrets: SecretFinding[] = allSecrets()): ScanReport {
   return { ...scanReport([]), scanners: ["secret"], packageCount: 0, secrets };
+}
+
+/** vuln-app scanned with `--scanners vuln,malware`. */
+export function malwareScanReport(
+  malware: MalwareFinding[] = allMalware(),
+  findings: Finding[] = allFindings(),
+): ScanReport {
+  return { ...scanReport(findings), scanners: ["vuln", "malware"], malware };
+}
+
+/** vuln-app scanned with `--scanners malware` only: no packages matched, no vulnerability findings. */
+export function malwareOnlyReport(malware: MalwareFinding[] = allMalware()): ScanReport {
+  return { ...scanReport([]), scanners: ["malware"], packageCount: 0, malware };
 }
 
 // ---- Reports ------------------------------------------------------------------------------------------------

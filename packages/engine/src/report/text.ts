@@ -1,5 +1,6 @@
 /** Wording shared by the scan report formats: package names, fixes, targets, counts. */
 import { PackageURL } from "packageurl-js";
+import { MALWARE_SEVERITIES, type MalwareFinding, type MalwareSeverity } from "../malware/types.js";
 import type { Finding, FindingPackage } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import { subjectNameVersion } from "../sbom/subject.js";
@@ -21,18 +22,40 @@ export const showsVulns = (r: ScanReport): boolean =>
 /** Whether the report has a secrets section: as showsVulns, for the secret scanner. */
 export const showsSecrets = (r: ScanReport): boolean => r.scanners.includes("secret") || (r.secrets?.length ?? 0) > 0;
 
-export function secretSeverityCounts(secrets: readonly SecretFinding[]): Record<SecretSeverity, number> {
-  const counts = Object.fromEntries(SECRET_SEVERITIES.map((s) => [s, 0])) as Record<SecretSeverity, number>;
-  for (const s of secrets) counts[s.severity]++;
+/** Whether the report has a malware section: as showsVulns, for the malware scanner. */
+export const showsMalware = (r: ScanReport): boolean => r.scanners.includes("malware") || (r.malware?.length ?? 0) > 0;
+
+/** How many items have each severity of `severities`, every one of them present (0 when none). */
+export function countBySeverity<S extends string>(
+  items: readonly { severity: S }[],
+  severities: readonly S[],
+): Record<S, number> {
+  const counts = Object.fromEntries(severities.map((s) => [s, 0])) as Record<S, number>;
+  for (const item of items) counts[item.severity]++;
   return counts;
 }
+
+export const secretSeverityCounts = (secrets: readonly SecretFinding[]): Record<SecretSeverity, number> =>
+  countBySeverity(secrets, SECRET_SEVERITIES);
+
+export const malwareSeverityCounts = (malware: readonly MalwareFinding[]): Record<MalwareSeverity, number> =>
+  countBySeverity(malware, MALWARE_SEVERITIES);
+
+/** What a malware finding is: the rule's description, or its id when the rule has none. */
+export const malwareTitle = (m: MalwareFinding): string => m.description ?? `Matched the malware rule ${m.ruleId}`;
+
+/** What to do about a malware finding, as every format says it. */
+export const MALWARE_FIX =
+  "find out how the file got there, remove it and rebuild from a trusted source; if it ran, treat the systems that ran it as compromised";
 
 /** "/app/config/.env:3". */
 export const secretPlace = (s: SecretFinding): string => `${s.path}:${s.line}`;
 
-/** A layer diffID as `docker history` shortens image ids: the first 12 hex digits. */
-export const shortLayer = (diffId: string | undefined): string =>
-  diffId ? diffId.replace(/^sha256:/, "").slice(0, 12) : "";
+/** A sha256 (bare hex or "sha256:…") as `docker history` shortens image ids: the first 12 hex digits. */
+export const shortSha256 = (digest: string): string => digest.replace(/^sha256:/, "").slice(0, 12);
+
+/** A layer diffID, shortened as shortSha256; empty without a layer. */
+export const shortLayer = (diffId: string | undefined): string => (diffId ? shortSha256(diffId) : "");
 
 /** Control characters (from file names in an image, say) would garble a terminal or a report line. */
 export const printable = (text: string): string => text.replace(/\p{Cc}/gu, "?");
@@ -65,11 +88,8 @@ export function targetText(r: ScanReport): string {
   return distro ? `${subject} (${distro})` : subject;
 }
 
-export function severityCounts(findings: readonly Finding[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) counts[f.severity]++;
-  return counts;
-}
+export const severityCounts = (findings: readonly Finding[]): Record<Severity, number> =>
+  countBySeverity(findings, SEVERITIES);
 
 /** An EPSS probability as a percentage: "94.4%", "<0.1%". */
 export function percent(score: number): string {

@@ -6,4 +6,5 @@ export const LAYERS = {
   java: "sha256:5e5ca9618ab6078b6e515e31621a03049bbf29354e7f9918b944b59c32ac131a",
   go: "sha256:5f1ccb47172899645cc4fba0f8a9855e4f6e22fca476d3455ef0efb417546abd",
   secrets: "sha256:bcda18b1e5809245da59738a6924faeb1bc793a3e8e9a6105ff98d60eb3fa17d",
+  malware: "sha256:bb6c220c5cb37d468eef5d236653a554cb4d3268515bb0c848c9ad62e5fa4a43",
 } as const;
