@@ -1,7 +1,7 @@
+import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { Distro } from "../package/distro.js";
 import type { InventorySource } from "../sbom/inventory.js";
-import type { MalwareFinding } from "../malware/types.js";
 import type { SecretFinding } from "../secrets/types.js";
 
 /** Freshness of one feed in the vulnerability DB the scan used. */
