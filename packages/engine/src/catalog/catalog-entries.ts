@@ -1,4 +1,4 @@
-import { type FileScanner, MAX_IN_FLIGHT } from "../scan/file-scanner.js";
+import { type FileScanner, MAX_BYTES_IN_FLIGHT, MAX_IN_FLIGHT } from "../scan/file-scanner.js";
 import { EntryTooLargeError, type FileEntry } from "../source/entry.js";
 import type { CatalogContext, Cataloger } from "./cataloger.js";
 import { type CatalogedPackage, emptyLayerResult, type LayerResult } from "./layer-result.js";
@@ -28,6 +28,7 @@ export async function catalogEntries(
 ): Promise<LayerResult> {
   const result = emptyLayerResult();
   const inFlight = new Set<Promise<void>>();
+  let bytesInFlight = 0;
   let declaring = "";
   const ctx: CatalogContext = {
     warn: (m) => result.warnings.push(m),
@@ -84,9 +85,14 @@ export async function catalogEntries(
         ctx.warn(`${s.name}: ${entry.path}: ${e instanceof Error ? e.message : String(e)}`);
       });
       inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      bytesInFlight += bytes.length;
+      void p.finally(() => {
+        inFlight.delete(p);
+        bytesInFlight -= bytes.length;
+      });
     });
-    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    while (inFlight.size >= MAX_IN_FLIGHT || (inFlight.size > 0 && bytesInFlight > MAX_BYTES_IN_FLIGHT))
+      await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   return result;
