@@ -40,7 +40,7 @@ export async function inventoryOf(
   if (target.kind === "sbom") {
     if (fileScanners.length)
       throw new UsageError(
-        `${targetText} is an SBOM: it lists packages, it has no files to scan for ${fileScanners.map((s) => `${s.name}s`).join(" or ")}`,
+        `${targetText} is an SBOM: it lists packages, it has no files to scan for ${fileScanners.map((s) => (s.name === "secret" ? "secrets" : s.name)).join(" or ")}`,
       );
     return readSbomFile(target.path);
   }
