@@ -183,6 +183,10 @@ export function registerScan(program: Command): void {
       if (secretResults) warnings.push(...secretResults.warnings);
       const secretFindings = secretResults?.findings.filter((f) => !only || only.includes(f.severity)).sort(bySeverity);
       const malwareResults = malware?.results();
+      if (malware?.engine === "yara")
+        warnings.push(
+          "malware: YARA-X is not available here (see `rampart doctor`); the rules ran on the yara command-line tool, which is slower and gives rules testing filename, filepath or extension empty values",
+        );
       if (malware && malwareResults)
         warnings.push(
           ...malware.ruleErrors.map((d) => `rule file left out: ${formatDiagnostic(d)}`),
