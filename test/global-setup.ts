@@ -6,10 +6,14 @@ import { buildTestDb } from "./fixtures/vulndb.js";
 
 /**
  * Once for the whole test run, so test files running in parallel never race: builds the vulnerability DB
- * from the feed fixtures (when the fixtures or the DB code changed), and starts the loopback test
- * registries (test/setup/registry.sh), stopping them afterwards if this run started them.
+ * from the feed fixtures (when the fixtures or the DB code changed), starts PostgreSQL on loopback for the
+ * console store tests (test/setup/postgres.sh; each test file makes its own database) and the loopback test
+ * registries (test/setup/registry.sh), stopping what this run started.
  */
 const SCRIPT = resolve(import.meta.dirname, "setup/registry.sh");
+const POSTGRES = resolve(import.meta.dirname, "setup/postgres.sh");
+/** Where test/setup/postgres.sh listens (RAMPART_TEST_PG_PORT overrides it for both). */
+const PG_PORT = Number(process.env.RAMPART_TEST_PG_PORT ?? 55433);
 const PORTS = [5000, 5001, 5002, 5003];
 
 const answers = (port: number) =>
@@ -24,11 +28,17 @@ const answers = (port: number) =>
 export default async function setup(): Promise<() => void> {
   await buildTestDb();
   const testdata = process.env.RAMPART_TESTDATA ?? "/tmp/rampart-testdata";
-  if (!existsSync(join(testdata, "registry"))) return () => {};
-  const up = await Promise.all(PORTS.map(answers));
-  if (up.every(Boolean)) return () => {};
-  execFileSync("bash", [SCRIPT, "start"], { env: { ...process.env, RAMPART_TESTDATA: testdata }, stdio: "pipe" });
+  const env = { ...process.env, RAMPART_TESTDATA: testdata };
+  const stops: Array<() => void> = [];
+  if (!(await answers(PG_PORT))) {
+    execFileSync("bash", [POSTGRES, "start"], { env, stdio: "pipe" });
+    stops.push(() => execFileSync("bash", [POSTGRES, "stop"], { env, stdio: "pipe" }));
+  }
+  if (existsSync(join(testdata, "registry")) && !(await Promise.all(PORTS.map(answers))).every(Boolean)) {
+    execFileSync("bash", [SCRIPT, "start"], { env, stdio: "pipe" });
+    stops.push(() => execFileSync("bash", [SCRIPT, "stop"], { env, stdio: "pipe" }));
+  }
   return () => {
-    execFileSync("bash", [SCRIPT, "stop"], { env: { ...process.env, RAMPART_TESTDATA: testdata }, stdio: "pipe" });
+    for (const stop of stops.reverse()) stop();
   };
 }

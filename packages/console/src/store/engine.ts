@@ -1,0 +1,2 @@
+/** The two storage engines behind the one query layer. */
+export type Engine = "sqlite" | "postgres";
