@@ -10,6 +10,7 @@ import {
 } from "@rampart/engine";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { ageOf } from "./db.js";
 
 /** One line of the diagnosis: what, whether it works, and the detail (or what to do). */
 interface Check {
@@ -66,7 +67,7 @@ export function registerDoctor(program: Command): void {
         const db = VulnDb.open(dbDir);
         try {
           const s = db.status();
-          const ages = s.feeds.map((f) => `${f.name} ${ageOf(f.importedAt)}`).join(", ");
+          const ages = s.feeds.map((f) => `${f.name} ${ageOf(f.importedAt)} ago`).join(", ");
           checks.push({
             name: "vulnerability DB",
             ok: true,
@@ -101,9 +102,4 @@ export function registerDoctor(program: Command): void {
       }
       if (checks.some((c) => !c.ok && !c.optional)) process.exitCode = 1;
     });
-}
-
-function ageOf(iso: string): string {
-  const days = Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
-  return days <= 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`;
 }

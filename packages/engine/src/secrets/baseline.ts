@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type * as Yaml from "yaml";
 import { lazy } from "../lazy.js";
-import { globMatcher } from "./skip.js";
+import { globMatcher } from "../scan/globs.js";
 import type { SecretFinding } from "./types.js";
 
 const yaml = lazy<typeof Yaml>("yaml");

@@ -1,7 +1,4 @@
-import type Picomatch from "picomatch";
-import { lazy } from "../lazy.js";
-
-const picomatch = lazy<typeof Picomatch>("picomatch");
+import { globMatcher } from "../scan/globs.js";
 
 /** Default size limit: larger files are data dumps or bundles, not configuration that holds credentials. */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -59,16 +56,6 @@ export function extensionOf(path: string): string {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const dot = base.lastIndexOf(".");
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : "";
-}
-
-/**
- * Glob matching for scan paths (absolute, "/"-separated); dot files match like any other. The globs are
- * compiled by picomatch and joined into one regex: one test per path instead of one per glob.
- */
-export function globMatcher(globs: readonly string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
-  const re = new RegExp(globs.map((g) => `(?:${picomatch().makeRe(g, { dot: true }).source})`).join("|"));
-  return (path) => re.test(path);
 }
 
 /** Why a file is not scanned, or undefined when it is. */
