@@ -14,7 +14,7 @@ const common = {
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "@rampart/engine": here("../engine/src/index.ts") },
+  alias: { "@rampart/engine": here("../engine/src/index.ts"), "@rampart/console": here("../console/src/index.ts") },
   sourcemap: "linked",
   logLevel: "warning",
 };

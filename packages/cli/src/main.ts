@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { DbError, ENGINE_VERSION, FeedError, SourceError } from "@rampart/engine";
 import { Command, CommanderError } from "commander";
+import { registerConsole } from "./commands/console.js";
 import { registerDb } from "./commands/db.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerSbom } from "./commands/sbom.js";
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   registerScan(program);
   registerDb(program);
   registerDoctor(program);
+  registerConsole(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -17,20 +17,28 @@ export interface NewApiKey {
   hash: string;
 }
 
-/** A new random API key (rejection sampling keeps every base-62 character equally likely). */
+/** A new random API key. */
 export function newApiKey(): NewApiKey {
+  const key = randomToken(API_KEY_PREFIX);
+  return { key, prefix: key.slice(0, SHOWN_CHARS), hash: apiKeyHash(key) };
+}
+
+/**
+ * A prefixed random token of 43 base-62 characters (256 bits): API keys, refresh tokens, invitation links.
+ * Rejection sampling keeps every character equally likely.
+ */
+export function randomToken(prefix: string): string {
   let body = "";
   while (body.length < KEY_CHARS) {
     for (const b of randomBytes(64)) {
       if (b < 248 && body.length < KEY_CHARS) body += BASE62[b % 62];
     }
   }
-  const key = `${API_KEY_PREFIX}${body}`;
-  return { key, prefix: key.slice(0, SHOWN_CHARS), hash: apiKeyHash(key) };
+  return `${prefix}${body}`;
 }
 
 /**
- * SHA-256 of the key. A fast hash is right here, unlike for passwords: a key is 256 random bits, so there is
+ * SHA-256 of the key (and of every other random token the console stores). A fast hash is right here, unlike for passwords: a key is 256 random bits, so there is
  * nothing to guess from its hash, and every sensor request presents one.
  */
 export function apiKeyHash(key: string): string {

@@ -34,9 +34,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       config.engine === "sqlite"
         ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.path) }) })
         : new Kysely<Database>({
-            dialect: new PostgresDialect({
-              pool: new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 10 }),
-            }),
+            dialect: new PostgresDialect({ pool: postgresPool(config.url, config.poolSize ?? 10) }),
           });
   } catch (e) {
     throw new StoreError(`cannot open the ${config.engine} store: ${e instanceof Error ? e.message : String(e)}`);
@@ -86,4 +84,17 @@ function openSqlite(path: string): Sqlite.Database {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   return db;
+}
+
+/**
+ * A pool that survives the server dropping idle connections (a PostgreSQL restart, an administrator's
+ * pg_terminate_backend): without an error listener, pg re-emits that as an uncaught error and the console
+ * would exit. The next query opens a fresh connection.
+ */
+function postgresPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on("error", (e) => {
+    process.emitWarning(`PostgreSQL dropped an idle connection: ${e.message}`);
+  });
+  return pool;
 }

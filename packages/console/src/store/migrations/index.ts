@@ -1,6 +1,10 @@
 import type { Kysely, Migration } from "kysely";
 import type { Engine } from "../engine.js";
 import * as m0001 from "./0001-users-keys-audit.js";
+import * as m0002 from "./0002-auth-sessions.js";
+import * as m0003 from "./0003-jobs.js";
+import * as m0004 from "./0004-topology.js";
+import * as m0005 from "./0005-scans-findings.js";
 
 interface Step {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -10,6 +14,10 @@ interface Step {
 /** Every migration, in order, by name; a released migration is never edited — a change is a new one. */
 const STEPS: Record<string, Step> = {
   "0001-users-keys-audit": m0001,
+  "0002-auth-sessions": m0002,
+  "0003-jobs": m0003,
+  "0004-topology": m0004,
+  "0005-scans-findings": m0005,
 };
 
 /**

@@ -1,0 +1,109 @@
+import { join } from "node:path";
+import { defaultDbDir } from "@rampart/engine";
+import type { FastifyServerOptions } from "fastify";
+import { AuditLog } from "./audit/audit.js";
+import { Accounts } from "./auth/accounts.js";
+import { IpLimiter } from "./auth/ip-limiter.js";
+import { Sessions } from "./auth/sessions.js";
+import { type TokenTimes, Tokens } from "./auth/tokens.js";
+import { buildApi, type ConsoleApp, type ConsoleServices, type ConsoleSettings } from "./http/app.js";
+import type { JobQueue } from "./jobs/queue.js";
+import { StoreJobQueue } from "./jobs/store-queue.js";
+import { FindingsService } from "./findings/service.js";
+import { ROUTES } from "./routes/index.js";
+import { ScanService } from "./scans/service.js";
+import { openStore, type StoreConfig } from "./store/open.js";
+import { type SensorSettings, SensorService } from "./topology/service.js";
+import { VulnDbRefresh } from "./vulndb/refresh.js";
+
+export interface ConsoleOptions {
+  store: StoreConfig;
+  dataDir: string;
+  settings?: Partial<Omit<ConsoleSettings, "dataDir">>;
+  tokenTimes?: Partial<TokenTimes>;
+  /** Sign-in attempts per address per minute (default 20). */
+  loginAttemptsPerMinute?: number;
+  logger?: FastifyServerOptions["logger"];
+  https?: { key: string | Buffer; cert: string | Buffer } | null;
+  /** Heartbeat interval, offline threshold, redelivery (tests shorten them). */
+  sensors?: Partial<SensorSettings>;
+  /** Tests: a job queue with short intervals. */
+  jobs?: (services: Pick<ConsoleServices, "store">) => JobQueue;
+}
+
+export interface Console {
+  app: ConsoleApp;
+  services: ConsoleServices;
+  /** Starts the background work: the job workers, the DB refresh schedule. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The console assembled: store (migrated), services, the API; nothing listens until the caller says. */
+export async function createConsole(o: ConsoleOptions): Promise<Console> {
+  const store = await openStore(o.store);
+  try {
+    const config: ConsoleSettings = {
+      dataDir: o.dataDir,
+      vulnDbDir: o.settings?.vulnDbDir ?? process.env.RAMPART_DB_DIR ?? defaultDbDir(),
+      publicUrl: o.settings?.publicUrl ?? "https://localhost:8443",
+      bodyLimit: o.settings?.bodyLimit ?? 4 * 1024 * 1024,
+      uploadLimit: o.settings?.uploadLimit ?? 4 * 1024 * 1024 * 1024,
+      lockout: o.settings?.lockout ?? { attempts: 5, seconds: 900 },
+      refreshEveryHours: o.settings?.refreshEveryHours ?? 6,
+      ...(o.settings?.feedsFrom ? { feedsFrom: o.settings.feedsFrom } : {}),
+    };
+    const tokens = await Tokens.open(store, o.tokenTimes);
+    const jobs = o.jobs ? o.jobs({ store }) : new StoreJobQueue(store);
+    const sensors = new SensorService(store, o.sensors);
+    const scans = new ScanService({ store, jobs, dataDir: config.dataDir, vulnDbDir: config.vulnDbDir, uploadLimit: config.uploadLimit });
+    // What a sensor uploads for a scan is stored first (acknowledged), then handed to the scan.
+    sensors.setUploadHook((upload) => scans.ingestSensorUpload(upload));
+    const services: ConsoleServices = {
+      store,
+      jobs,
+      tokens,
+      config,
+      audit: new AuditLog(store),
+      accounts: new Accounts(store, config.lockout),
+      sessions: new Sessions(store, tokens),
+      sensors,
+      scans,
+      findings: new FindingsService(store),
+      loginLimiter: new IpLimiter(o.loginAttemptsPerMinute ?? 20),
+      vulnDbRefresh: new VulnDbRefresh(jobs, {
+        dbDir: config.vulnDbDir,
+        everyHours: config.refreshEveryHours,
+        ...(config.feedsFrom ? { from: config.feedsFrom } : {}),
+      }),
+    };
+    const app = await buildApi(services, ROUTES, {
+      logger: o.logger ?? false,
+      ...(o.https ? { https: o.https } : {}),
+    });
+    return {
+      app,
+      services,
+      start: async () => {
+        await jobs.start();
+        await scans.start();
+        sensors.start((e) => app.log.warn({ err: e }, "sensor sweep failed"));
+        services.vulnDbRefresh.start();
+      },
+      close: async () => {
+        services.vulnDbRefresh.stop();
+        scans.stop();
+        await sensors.stop();
+        await app.close();
+        await jobs.stop();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** Where a console keeps its embedded database inside its data directory. */
+export const sqlitePath = (dataDir: string) => join(dataDir, "console.db");

@@ -1,0 +1,79 @@
+/**
+ * Durable jobs: scans and other console work. The job row in the store is the one truth about a job's state
+ * (queued → running → complete | failed | cancelled), on both engines; consoles claim jobs atomically so two
+ * processes sharing one PostgreSQL database never run a job twice, and a running job holds a lease that
+ * expires when its console dies, so a job can never stay "running" forever.
+ */
+export const JOB_STATES = ["queued", "running", "complete", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface JobSpec {
+  /** What kind of work, e.g. "scan", "vulndb-refresh"; a handler is registered per kind. */
+  kind: string;
+  /** JSON-serialisable input for the handler. */
+  payload: unknown;
+  /** Hard limit for one attempt, in seconds: past it the attempt is aborted and counts as failed. */
+  deadlineSeconds: number;
+  /** Attempts in all (1 = no retry). */
+  maxAttempts: number;
+  /** At most one queued-or-running job per key (e.g. the scheduled DB refresh); enqueue returns the existing id. */
+  singletonKey?: string;
+  /** Do not start before this time (ISO 8601). */
+  runAfter?: string;
+}
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  payload: unknown;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  /** 0..1 */
+  progress: number;
+  message: string | null;
+  error: string | null;
+  result: unknown;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface JobContext {
+  id: string;
+  attempt: number;
+  /** Aborted when the job is cancelled, its deadline passes or the queue stops. */
+  signal: AbortSignal;
+  progress(fraction: number, message?: string): Promise<void>;
+}
+
+/** A handler returns the job's result (JSON), or throws to fail the attempt (retried while attempts remain). */
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
+
+/** The transaction a completion's writes run in (the store's Kysely transaction). */
+export type JobTransaction = import("kysely").Transaction<import("../store/schema.js").Database>;
+
+/**
+ * What a handler returns when its own rows must commit together with the job's completion (a scan's findings):
+ * `commit` runs in the same transaction that marks the job complete, so either both are written or neither —
+ * and if this console lost the job meanwhile (its lease lapsed and another console took it), neither is.
+ */
+export class Completion {
+  constructor(
+    readonly result: unknown,
+    readonly commit: (trx: JobTransaction) => Promise<void>,
+  ) {}
+}
+
+export interface JobQueue {
+  enqueue(spec: JobSpec): Promise<string>;
+  /** Registers the handler for a kind; the queue claims and runs jobs of that kind once started. */
+  work(kind: string, handler: JobHandler, options?: { concurrency?: number }): void;
+  get(id: string): Promise<JobRecord | undefined>;
+  list(filter?: { state?: JobState; kind?: string; limit?: number }): Promise<JobRecord[]>;
+  /** Queued → cancelled at once; running → aborted, then cancelled. False when already finished or unknown. */
+  cancel(id: string): Promise<boolean>;
+  start(): Promise<void>;
+  /** Stops claiming, aborts running attempts (they go back to queued with their attempt not counted). */
+  stop(): Promise<void>;
+}

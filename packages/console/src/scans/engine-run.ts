@@ -1,0 +1,162 @@
+import {
+  catalogSource,
+  type DbStatus,
+  type FileScanner,
+  type Inventory,
+  type InventorySource,
+  type LayerCache,
+  loadDefaultPack,
+  MalwareScanner,
+  Matcher,
+  readSbomFile,
+  SecretScanner,
+  type Source,
+  openTarget,
+  VulnDb,
+} from "@rampart/engine";
+import type { ScanResults } from "./rows.js";
+import type { Scanner } from "./tables.js";
+
+/** What the engine made of one input: what was read, what it found, what it warned about. */
+export interface EngineOutcome {
+  source: InventorySource;
+  /** Packages matched against the vulnerability DB (0 when the vuln scanner did not run). */
+  packageCount: number;
+  results: ScanResults;
+  warnings: string[];
+  /** The vulnerability DB the match used. */
+  db?: Pick<DbStatus, "builtAt" | "schemaVersion">;
+}
+
+export interface EngineRunOptions {
+  vulnDbDir: string;
+  /** Layer cache for image archives; false (default) reads every layer. */
+  layerCache?: LayerCache | false;
+  /** Aborts the run: an image being read is closed under the catalog, which then fails. */
+  signal?: AbortSignal;
+  /** 0..1 as the input is read (matching and storing come after). */
+  onRead?: (fraction: number) => void;
+  /** Salt of secret fingerprints (default: the engine's public one). */
+  secretSalt?: string;
+}
+
+/** Catalogs an image archive (docker save or OCI archive, gzip/zstd or plain) with the content scanners asked for. */
+export async function scanImageArchive(
+  path: string,
+  name: string,
+  scanners: readonly Scanner[],
+  o: EngineRunOptions,
+): Promise<EngineOutcome> {
+  const fileScanners = await contentScanners(scanners, o);
+  try {
+    o.signal?.throwIfAborted();
+    const source = await openTarget({ kind: "archive", path }).catch(named(path, name));
+    const inventory = await catalogAbortably(source, fileScanners.list, o).catch(named(path, name));
+    // The archive's path is a temp name under the data dir; what the user called it is the useful name.
+    inventory.source = { ...inventory.source, name };
+    const secrets = fileScanners.secret?.results();
+    const malware = fileScanners.malware?.results();
+    const out = match(inventory, scanners, o);
+    return {
+      ...out,
+      results: {
+        ...out.results,
+        ...(secrets ? { secrets: secrets.findings } : {}),
+        ...(malware ? { malware: malware.findings } : {}),
+      },
+      warnings: [...out.warnings, ...(secrets?.warnings ?? []), ...(malware?.warnings ?? [])],
+    };
+  } finally {
+    await fileScanners.close();
+  }
+}
+
+/** Reads an SBOM (CycloneDX or SPDX JSON) and matches its packages. */
+export async function scanSbomFile(path: string, name: string, o: EngineRunOptions): Promise<EngineOutcome> {
+  const inventory = await readSbomFile(path, { name }).catch(named(path, name));
+  o.signal?.throwIfAborted();
+  return match(inventory, ["vuln"], o);
+}
+
+/** Errors name the upload as the user named it, never by its file on the console. */
+function named(path: string, name: string): (e: unknown) => never {
+  return (e) => {
+    if (!(e instanceof Error) || !e.message.includes(path)) throw e;
+    const renamed = new Error(e.message.replaceAll(path, name), { cause: e });
+    renamed.name = e.name;
+    throw renamed;
+  };
+}
+
+/** Matches an inventory's packages against the console's vulnerability DB (opened fresh: refreshes replace it). */
+export function match(inventory: Inventory, scanners: readonly Scanner[], o: Pick<EngineRunOptions, "vulnDbDir">): EngineOutcome {
+  const base = { source: inventory.source, warnings: [...inventory.warnings] };
+  if (!scanners.includes("vuln")) return { ...base, packageCount: 0, results: { findings: [] } };
+  const db = VulnDb.open(o.vulnDbDir);
+  try {
+    const status = db.status();
+    const result = new Matcher(db).match(inventory, { detectedAt: new Date().toISOString() });
+    return {
+      ...base,
+      packageCount: result.matched,
+      results: { findings: result.findings },
+      warnings: [...base.warnings, ...result.warnings],
+      db: { builtAt: status.builtAt, schemaVersion: status.schemaVersion },
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function contentScanners(
+  scanners: readonly Scanner[],
+  o: EngineRunOptions,
+): Promise<{ list: FileScanner[]; secret?: SecretScanner; malware?: MalwareScanner; close(): Promise<void> }> {
+  const secret = scanners.includes("secret")
+    ? await SecretScanner.create(o.secretSalt ? { salt: o.secretSalt } : {})
+    : undefined;
+  let malware: MalwareScanner | undefined;
+  try {
+    malware = scanners.includes("malware") ? await MalwareScanner.create({ packs: [await loadDefaultPack()] }) : undefined;
+  } catch (e) {
+    await secret?.close();
+    throw e;
+  }
+  return {
+    list: [...(secret ? [secret] : []), ...(malware ? [malware] : [])],
+    ...(secret ? { secret } : {}),
+    ...(malware ? { malware } : {}),
+    close: async () => {
+      await secret?.close();
+      await malware?.close();
+    },
+  };
+}
+
+/**
+ * The catalog cannot be interrupted from outside, so an abort closes the source under it: its reads fail and
+ * the catalog ends with an error, freeing the worker instead of finishing an unwanted scan.
+ */
+async function catalogAbortably(source: Source, fileScanners: FileScanner[], o: EngineRunOptions): Promise<Inventory> {
+  const onAbort = () => void source.close();
+  o.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const { inventory } = await catalogSource(source, {
+      cache: o.layerCache ?? false,
+      ...(fileScanners.length ? { fileScanners } : {}),
+      progress: {
+        onBytes: (done, total) => {
+          if (total) o.onRead?.(Math.min(1, done / total));
+        },
+      },
+    });
+    o.signal?.throwIfAborted();
+    return inventory;
+  } catch (e) {
+    o.signal?.throwIfAborted();
+    throw e;
+  } finally {
+    o.signal?.removeEventListener("abort", onAbort);
+    await source.close();
+  }
+}

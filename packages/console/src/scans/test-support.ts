@@ -1,0 +1,21 @@
+// Helpers for the scans and findings tests (excluded from the build).
+import type { JobQueue, JobRecord } from "../jobs/queue.js";
+import { StoreJobQueue } from "../jobs/store-queue.js";
+import type { Store } from "../store/open.js";
+
+/** The store-backed queue with short intervals and no back-off between attempts. */
+export const fastQueue = (store: Store) =>
+  new StoreJobQueue(store, { pollMs: 50, reapMs: 1000, leaseSeconds: 30, backoffSeconds: () => 0 });
+
+/** Waits for a job to finish (complete, failed or cancelled) and returns it. */
+export async function finished(jobs: JobQueue, id: string | null, timeoutMs = 120_000): Promise<JobRecord> {
+  if (!id) throw new Error("the scan has no job");
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await jobs.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    if (job.state === "complete" || job.state === "failed" || job.state === "cancelled") return job;
+    if (Date.now() > end) throw new Error(`job ${id} still ${job.state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,141 @@
+import type { Kysely } from "kysely";
+import type { Store } from "../store/open.js";
+import type { Database } from "../store/schema.js";
+import {
+  type DeltaReport,
+  type FullReport,
+  itemKey,
+  type Report,
+  SECTIONS,
+  type Section,
+  type SectionItems,
+} from "./report.js";
+
+export type IngestResult =
+  /** Applied: the node's topology is now as of `lastSeq`. */
+  | { status: "applied"; lastSeq: number }
+  /** Already past this seq (a retry): acknowledged, nothing changed. */
+  | { status: "duplicate"; lastSeq: number }
+  /** A delta whose base is not what the console holds: the sensor must send a full report. */
+  | { status: "full_report_required"; lastSeq: number }
+  | { status: "unknown_node" };
+
+/** Rows per INSERT: well under both engines' bound-parameter limits (4 per row). */
+const CHUNK = 2000;
+
+/**
+ * Applies one report in one transaction. The first statement is the conditional update of the node's seq: it
+ * both decides (the report is next, and a delta's base is the current seq) and, on PostgreSQL, locks the node
+ * row, so two consoles given the same report at once apply it once. A full report replaces the node's items;
+ * a delta removes and upserts only the items it names. Statements per report: 3 or 4, whatever its size.
+ */
+export async function ingestReport(
+  store: Store,
+  nodeId: string,
+  report: Report,
+  now = new Date(),
+): Promise<IngestResult> {
+  const at = now.toISOString();
+  return store.db.transaction().execute(async (trx) => {
+    let claim = trx
+      .updateTable("nodes")
+      .set({
+        last_seq: report.seq,
+        last_report_at: at,
+        last_seen_at: at,
+        status: "online",
+        ...(report.host ? { hostname: report.host.hostname, os: report.host.os || null } : {}),
+      })
+      .where("id", "=", nodeId)
+      .where("last_seq", "<", report.seq);
+    if (report.kind === "delta") claim = claim.where("last_seq", "=", report.baseSeq);
+    const claimed = await claim.executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return refusal(trx, nodeId, report, at);
+    if (report.kind === "full") await replaceAll(trx, nodeId, report);
+    else await applyDelta(trx, nodeId, report);
+    return { status: "applied", lastSeq: report.seq };
+  });
+}
+
+/** Why the node's seq did not move: unknown node, a retry, or a delta on the wrong base. */
+async function refusal(trx: Kysely<Database>, nodeId: string, report: Report, at: string): Promise<IngestResult> {
+  // A retry or an out-of-date sensor is still a live one.
+  const row = await trx
+    .updateTable("nodes")
+    .set({ last_seen_at: at, status: "online" })
+    .where("id", "=", nodeId)
+    .returning("last_seq")
+    .executeTakeFirst();
+  if (!row) return { status: "unknown_node" };
+  const lastSeq = Number(row.last_seq);
+  return report.seq <= lastSeq ? { status: "duplicate", lastSeq } : { status: "full_report_required", lastSeq };
+}
+
+interface ItemRow {
+  node_id: string;
+  section: string;
+  item_key: string;
+  body: string;
+}
+
+/** The report's items keyed per section; a key given twice keeps the last item (as a sensor would mean it). */
+function rowsOf(nodeId: string, section: Section, items: readonly unknown[] | undefined, into: Map<string, ItemRow>) {
+  for (const item of items ?? []) {
+    const key = itemKey(section, item as SectionItems[Section]);
+    into.set(`${section}\u0000${key}`, { node_id: nodeId, section, item_key: key, body: JSON.stringify(item) });
+  }
+}
+
+async function replaceAll(trx: Kysely<Database>, nodeId: string, report: FullReport) {
+  await trx.deleteFrom("topology_items").where("node_id", "=", nodeId).execute();
+  const rows = new Map<string, ItemRow>();
+  rows.set("host", { node_id: nodeId, section: "host", item_key: "host", body: JSON.stringify(report.host) });
+  for (const s of SECTIONS) rowsOf(nodeId, s, report[s], rows);
+  const all = [...rows.values()];
+  for (let i = 0; i < all.length; i += CHUNK)
+    await trx
+      .insertInto("topology_items")
+      .values(all.slice(i, i + CHUNK))
+      .execute();
+}
+
+async function applyDelta(trx: Kysely<Database>, nodeId: string, report: DeltaReport) {
+  const removals: { section: Section; keys: string[] }[] = [];
+  const upserts = new Map<string, ItemRow>();
+  if (report.host)
+    upserts.set("host", { node_id: nodeId, section: "host", item_key: "host", body: JSON.stringify(report.host) });
+  for (const s of SECTIONS) {
+    const change = report[s];
+    if (!change) continue;
+    if (change.remove?.length) removals.push({ section: s, keys: [...new Set(change.remove)] });
+    rowsOf(nodeId, s, change.upsert, upserts);
+  }
+  // Removals first, in one statement for all sections: an item both removed and upserted ends upserted.
+  const pairs = removals.flatMap(({ section, keys }) => keys.map((key) => ({ section, key })));
+  for (let i = 0; i < pairs.length; i += CHUNK) {
+    const bySection = new Map<string, string[]>();
+    for (const p of pairs.slice(i, i + CHUNK)) {
+      const keys = bySection.get(p.section);
+      if (keys) keys.push(p.key);
+      else bySection.set(p.section, [p.key]);
+    }
+    await trx
+      .deleteFrom("topology_items")
+      .where("node_id", "=", nodeId)
+      .where((eb) =>
+        eb.or(
+          [...bySection].map(([section, keys]) => eb.and([eb("section", "=", section), eb("item_key", "in", keys)])),
+        ),
+      )
+      .execute();
+  }
+  const rows = [...upserts.values()];
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await trx
+      .insertInto("topology_items")
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.columns(["node_id", "section", "item_key"]).doUpdateSet((eb) => ({ body: eb.ref("excluded.body") })),
+      )
+      .execute();
+}
