@@ -79,10 +79,10 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
     expect(sbom.statusCode, sbom.body).toBe(202);
     expect((await settled(sbom.json().id)).state).toBe("complete");
 
-    const list = await inject({ method: "GET", url: "/api/v1/findings?severity=critical&severity=high&kev=true&limit=5", headers: admin });
+    const list = await inject({ method: "GET", url: "/api/v1/findings?severity=critical&severity=high&kev=true&limit=2", headers: admin });
     expect(list.statusCode, list.body).toBe(200);
     const { findings, next } = list.json();
-    expect(findings.length).toBe(5);
+    expect(findings.length).toBe(2);
     expect(next).toEqual(expect.any(String));
     expect(findings[0].cve).toBe("CVE-2021-44228");
     for (const f of findings) {
@@ -90,8 +90,10 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
       expect(["critical", "high"]).toContain(f.severity);
     }
     for (let i = 1; i < findings.length; i++) expect(findings[i - 1].risk).toBeGreaterThanOrEqual(findings[i].risk);
-    const page2 = await inject({ method: "GET", url: `/api/v1/findings?severity=critical&severity=high&kev=true&limit=5&cursor=${next}`, headers: admin });
-    expect(page2.json().findings[0].risk).toBeLessThanOrEqual(findings[4].risk);
+    const page2 = await inject({ method: "GET", url: `/api/v1/findings?severity=critical&severity=high&kev=true&limit=2&cursor=${next}`, headers: admin });
+    expect(page2.json().findings.length).toBeGreaterThan(0);
+    expect(page2.json().findings[0].risk).toBeLessThanOrEqual(findings[1].risk);
+    expect(page2.json().findings.map((f: { id: string }) => f.id)).not.toContain(findings[1].id);
 
     const counts = await inject({ method: "GET", url: `/api/v1/findings/counts?scan=${image.id}`, headers: admin });
     expect(counts.json().total).toBe(image.summary.total);

@@ -221,7 +221,13 @@ describe.each(ENGINES)("the sensor protocol and topology API (%s)", (engine) => 
   it("stores uploads once: a retry gets the same answer, another body under the same id a 409", async () => {
     const { nodeId, token } = await register("machine-e");
     const uploadId = randomUUID();
-    const body = { scanId: "scan-e", kind: "secrets", content: { findings: [] } };
+    // A scan the sensor ran on its own: the target makes it a scan of this node.
+    const body = {
+      scanId: randomUUID(),
+      kind: "secrets",
+      content: { findings: [] },
+      target: { kind: "host", ref: "machine-e" },
+    };
     const first = await api("PUT", `/sensor/uploads/${uploadId}`, token, body);
     expect(first.statusCode, first.body).toBe(200);
     const retry = await api("PUT", `/sensor/uploads/${uploadId}`, token, body);
@@ -240,6 +246,11 @@ describe.each(ENGINES)("the sensor protocol and topology API (%s)", (engine) => 
       .execute();
     expect(rows).toEqual([{ upload_id: uploadId }]);
     expect((await api("PUT", "/sensor/uploads/not-a-uuid", token, body)).statusCode).toBe(400);
+    // An upload the scans side can never use is refused (stored all the same, as acknowledged uploads are).
+    const { target: _t, ...untargeted } = body;
+    const refused = await api("PUT", `/sensor/uploads/${randomUUID()}`, token, { ...untargeted, scanId: randomUUID() });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().code).toBe("upload_rejected");
     expect((await api("PUT", `/sensor/uploads/${randomUUID()}`, token, { ...body, kind: "exe" })).statusCode).toBe(400);
   });
 
