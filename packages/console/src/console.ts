@@ -54,7 +54,7 @@ export async function createConsole(o: ConsoleOptions): Promise<Console> {
       ...(o.settings?.feedsFrom ? { feedsFrom: o.settings.feedsFrom } : {}),
     };
     const tokens = await Tokens.open(store, o.tokenTimes);
-    const jobs = o.jobs ? o.jobs({ store }) : new StoreJobQueue(store);
+    const jobs = o.jobs ? o.jobs({ store }) : new StoreJobQueue(store, leaseFromEnvironment());
     const sensors = new SensorService(store, o.sensors);
     const scans = new ScanService({ store, jobs, dataDir: config.dataDir, vulnDbDir: config.vulnDbDir, uploadLimit: config.uploadLimit });
     // What a sensor uploads for a scan is stored first (acknowledged), then handed to the scan.
@@ -107,3 +107,13 @@ export async function createConsole(o: ConsoleOptions): Promise<Console> {
 
 /** Where a console keeps its embedded database inside its data directory. */
 export const sqlitePath = (dataDir: string) => join(dataDir, "console.db");
+
+/**
+ * RAMPART_JOB_LEASE_SECONDS: how long a job stays claimed by a console that stopped answering before another
+ * takes it back (default 30). Shorter recovers faster after a crash; each running job is renewed every third.
+ */
+function leaseFromEnvironment(): { leaseSeconds?: number; reapMs?: number } {
+  const lease = Number(process.env.RAMPART_JOB_LEASE_SECONDS);
+  if (!(lease >= 1)) return {};
+  return { leaseSeconds: lease, reapMs: Math.min(5_000, lease * 500) };
+}

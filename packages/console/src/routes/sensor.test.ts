@@ -246,7 +246,7 @@ describe.each(ENGINES)("the sensor protocol and topology API (%s)", (engine) => 
       .execute();
     expect(rows).toEqual([{ upload_id: uploadId }]);
     expect((await api("PUT", "/sensor/uploads/not-a-uuid", token, body)).statusCode).toBe(400);
-    // An upload the scans side can never use is refused (stored all the same, as acknowledged uploads are).
+    // An upload the scans side can never use (an unknown scan, no target) is refused.
     const { target: _t, ...untargeted } = body;
     const refused = await api("PUT", `/sensor/uploads/${randomUUID()}`, token, { ...untargeted, scanId: randomUUID() });
     expect(refused.statusCode).toBe(400);
