@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { openStore } from "../packages/console/src/store/open.js";
 import type { StoreConfig } from "../packages/console/src/store/open.js";
+import { openStore } from "../packages/console/src/store/open.js";
 import { type TestStore, testStore } from "../packages/console/src/store/test-support.js";
 import { ConsoleClient, type ConsoleProcess, startConsole } from "./fixtures/console-process.js";
 import { SimulatedSensor } from "./fixtures/sensor-sim.js";
@@ -34,14 +34,25 @@ describe.each(["sqlite", "postgres"] as const)("the console killed mid-burst (%s
     if (engine === "postgres") pg = await testStore("postgres");
     const database = pg?.config.engine === "postgres" ? pg.config.url : undefined;
     const start = () =>
-      startConsole({ dataDir, dbDir: vulnDbDir(), ...(database ? { database } : {}), env: { RAMPART_JOB_LEASE_SECONDS: "2" } });
+      startConsole({
+        dataDir,
+        dbDir: vulnDbDir(),
+        ...(database ? { database } : {}),
+        env: { RAMPART_JOB_LEASE_SECONDS: "2" },
+      });
     proc = await start();
     const client = new ConsoleClient(proc.url, dataDir, 64);
     clients.push(client);
-    const reg = await client.call("POST", "/auth/register", { email: "admin@example.test", password: "correct horse battery staple" });
+    const reg = await client.call("POST", "/auth/register", {
+      email: "admin@example.test",
+      password: "correct horse battery staple",
+    });
     client.token = reg.body.accessToken;
     const key = (await client.call("POST", "/api-keys", { name: "fleet", scope: "sensor" })).body.key as string;
-    const sensors = Array.from({ length: SENSORS }, (_, i) => new SimulatedSensor(client, `host-${i}`, undefined, `10.9.0.${i + 1}`));
+    const sensors = Array.from(
+      { length: SENSORS },
+      (_, i) => new SimulatedSensor(client, `host-${i}`, undefined, `10.9.0.${i + 1}`),
+    );
     const scans = new Map<SimulatedSensor, string>();
     for (const s of sensors) {
       expect((await s.register(key)).status).toBe(200);
@@ -59,7 +70,11 @@ describe.each(["sqlite", "postgres"] as const)("the console killed mid-burst (%s
       while (!killed) {
         const uploadId = randomUUID();
         try {
-          const up = await s.upload(uploadId, { scanId: scans.get(s), kind: "secrets", content: { findings: [], warnings: [] } });
+          const up = await s.upload(uploadId, {
+            scanId: scans.get(s),
+            kind: "secrets",
+            content: { findings: [], warnings: [] },
+          });
           if (up.status === 200) acked.push({ sensor: s, uploadId, sha256: up.body.sha256 });
           const seq = s.seq + 1;
           const rep = await s.delta();
@@ -78,14 +93,20 @@ describe.each(["sqlite", "postgres"] as const)("the console killed mid-burst (%s
 
     // Restart on the same store: every acknowledged upload is there, with the content it was acknowledged for.
     proc = await start();
-    const store = await openStore(pg ? (pg.config as StoreConfig) : { engine: "sqlite", path: join(dataDir, "console.db") });
+    const store = await openStore(
+      pg ? (pg.config as StoreConfig) : { engine: "sqlite", path: join(dataDir, "console.db") },
+    );
     try {
       const rows = await store.db.selectFrom("sensor_uploads").select(["node_id", "upload_id", "sha256"]).execute();
       const stored = new Map(rows.map((r) => [`${r.node_id}/${r.upload_id}`, r.sha256]));
       const missing = acked.filter((a) => stored.get(`${a.sensor.nodeId}/${a.uploadId}`) !== a.sha256);
       expect(missing).toEqual([]);
       for (const [s, seq] of ackedSeq) {
-        const node = await store.db.selectFrom("nodes").select("last_seq").where("id", "=", s.nodeId).executeTakeFirstOrThrow();
+        const node = await store.db
+          .selectFrom("nodes")
+          .select("last_seq")
+          .where("id", "=", s.nodeId)
+          .executeTakeFirstOrThrow();
         expect(Number(node.last_seq), s.hostname).toBeGreaterThanOrEqual(seq);
       }
     } finally {
@@ -96,7 +117,9 @@ describe.each(["sqlite", "postgres"] as const)("the console killed mid-burst (%s
     // (lease 2 s) and ends: none stays running.
     const after = new ConsoleClient(proc.url, dataDir);
     clients.push(after);
-    after.token = (await after.call("POST", "/auth/login", { email: "admin@example.test", password: "correct horse battery staple" })).body.accessToken;
+    after.token = (
+      await after.call("POST", "/auth/login", { email: "admin@example.test", password: "correct horse battery staple" })
+    ).body.accessToken;
     for (const s of sensors) {
       Object.assign(s, { client: after });
       expect((await s.register(key)).status).toBe(200);

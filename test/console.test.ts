@@ -64,7 +64,9 @@ describe.each(MODES)("the console end to end (%s)", (mode) => {
     expect(reg.status).toBe(201);
     for (const c of clients) c.token = reg.body.accessToken;
     // Registration is closed for everyone else, on every console.
-    expect((await b.call("POST", "/auth/register", { email: "late@example.test", password: ADMIN.password }, "")).status).toBe(403);
+    expect(
+      (await b.call("POST", "/auth/register", { email: "late@example.test", password: ADMIN.password }, "")).status,
+    ).toBe(403);
 
     const key = await b.call("POST", "/api-keys", { name: "sensors", scope: "sensor" });
     expect(key.status).toBe(201);
@@ -87,10 +89,15 @@ describe.each(MODES)("the console end to end (%s)", (mode) => {
     expect(JSON.stringify(node.body)).toContain(`worker ${other.seq}`);
 
     // An image archive, uploaded to one console (the scan job may run on either).
-    const image = await b.upload("/scans/image-archive?name=vuln-app:1.0", readFileSync(testdata("images", "vuln-app-1.0.docker.tar")));
+    const image = await b.upload(
+      "/scans/image-archive?name=vuln-app:1.0",
+      readFileSync(testdata("images", "vuln-app-1.0.docker.tar")),
+    );
     expect(image.status).toBe(202);
     // An SBOM the CLI made of the node layer, to the other.
-    const sbom = execFileSync("node", [CLI, "sbom", testdata("layers", "node"), "--format", "cyclonedx", "--quiet"], { maxBuffer: 64 << 20 });
+    const sbom = execFileSync("node", [CLI, "sbom", testdata("layers", "node"), "--format", "cyclonedx", "--quiet"], {
+      maxBuffer: 64 << 20,
+    });
     const fromSbom = await a.upload("/scans/sbom?name=node-app", sbom);
     expect(fromSbom.status).toBe(202);
 
@@ -116,12 +123,19 @@ describe.each(MODES)("the console end to end (%s)", (mode) => {
 
     // A read-only user sees findings but can neither start scans nor see API keys.
     const inv = await a.call("POST", "/invitations", { email: "viewer@example.test", role: "read-only" });
-    const viewer = await b.call("POST", "/auth/accept", { token: inv.body.token, password: "a viewer's passphrase" }, "");
+    const viewer = await b.call(
+      "POST",
+      "/auth/accept",
+      { token: inv.body.token, password: "a viewer's passphrase" },
+      "",
+    );
     expect(viewer.status).toBe(200);
     const ro = viewer.body.accessToken as string;
     expect((await a.call("GET", "/findings?limit=5", undefined, ro)).status).toBe(200);
     expect((await a.upload("/scans/sbom", sbom, ro)).status).toBe(403);
     expect((await b.call("GET", "/api-keys", undefined, ro)).status).toBe(403);
-    expect((await b.call("POST", "/scans/node", { nodeId: sensor.nodeId, target: { kind: "host" } }, ro)).status).toBe(403);
+    expect((await b.call("POST", "/scans/node", { nodeId: sensor.nodeId, target: { kind: "host" } }, ro)).status).toBe(
+      403,
+    );
   });
 });

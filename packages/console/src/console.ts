@@ -5,15 +5,15 @@ import { AuditLog } from "./audit/audit.js";
 import { Accounts } from "./auth/accounts.js";
 import { IpLimiter } from "./auth/ip-limiter.js";
 import { Sessions } from "./auth/sessions.js";
-import { type TokenTimes, Tokens } from "./auth/tokens.js";
+import { Tokens, type TokenTimes } from "./auth/tokens.js";
+import { FindingsService } from "./findings/service.js";
 import { buildApi, type ConsoleApp, type ConsoleServices, type ConsoleSettings } from "./http/app.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { StoreJobQueue } from "./jobs/store-queue.js";
-import { FindingsService } from "./findings/service.js";
 import { ROUTES } from "./routes/index.js";
 import { ScanService } from "./scans/service.js";
 import { openStore, type StoreConfig } from "./store/open.js";
-import { type SensorSettings, SensorService } from "./topology/service.js";
+import { SensorService, type SensorSettings } from "./topology/service.js";
 import { VulnDbRefresh } from "./vulndb/refresh.js";
 
 export interface ConsoleOptions {
@@ -56,7 +56,13 @@ export async function createConsole(o: ConsoleOptions): Promise<Console> {
     const tokens = await Tokens.open(store, o.tokenTimes);
     const jobs = o.jobs ? o.jobs({ store }) : new StoreJobQueue(store, leaseFromEnvironment());
     const sensors = new SensorService(store, o.sensors);
-    const scans = new ScanService({ store, jobs, dataDir: config.dataDir, vulnDbDir: config.vulnDbDir, uploadLimit: config.uploadLimit });
+    const scans = new ScanService({
+      store,
+      jobs,
+      dataDir: config.dataDir,
+      vulnDbDir: config.vulnDbDir,
+      uploadLimit: config.uploadLimit,
+    });
     // What a sensor uploads for a scan is stored first (acknowledged), then handed to the scan.
     sensors.setUploadHook((upload) => scans.ingestSensorUpload(upload));
     const services: ConsoleServices = {

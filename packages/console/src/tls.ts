@@ -22,7 +22,13 @@ export interface TlsMaterial {
 export async function consoleTls(dataDir: string, user?: { certFile: string; keyFile: string }): Promise<TlsMaterial> {
   if (user) {
     const [cert, key] = await Promise.all([readFile(user.certFile, "utf8"), readFile(user.keyFile, "utf8")]);
-    return { cert, key, fingerprint256: new X509Certificate(cert).fingerprint256, origin: "user", certPath: user.certFile };
+    return {
+      cert,
+      key,
+      fingerprint256: new X509Certificate(cert).fingerprint256,
+      origin: "user",
+      certPath: user.certFile,
+    };
   }
   const dir = join(dataDir, "tls");
   const certPath = join(dir, "console.crt");
@@ -63,5 +69,11 @@ export async function consoleTls(dataDir: string, user?: { certFile: string; key
   await rename(`${keyPath}.tmp`, keyPath);
   await writeFile(`${certPath}.tmp`, pems.cert, { mode: 0o644 });
   await rename(`${certPath}.tmp`, certPath);
-  return { cert: pems.cert, key: pems.private, fingerprint256: new X509Certificate(pems.cert).fingerprint256, origin: "generated", certPath };
+  return {
+    cert: pems.cert,
+    key: pems.private,
+    fingerprint256: new X509Certificate(pems.cert).fingerprint256,
+    origin: "generated",
+    certPath,
+  };
 }

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { consoleTls, createConsole, sqlitePath, type StoreConfig } from "@rampart/console";
+import { consoleTls, createConsole, type StoreConfig, sqlitePath } from "@rampart/console";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 
@@ -19,7 +19,8 @@ interface ConsoleCliOptions {
 }
 
 const defaultDataDir = () =>
-  process.env.RAMPART_DATA ?? join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "rampart", "console");
+  process.env.RAMPART_DATA ??
+  join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "rampart", "console");
 
 /** "HOST:PORT", "[::1]:PORT" or ":PORT". */
 export function parseListen(text: string): { host: string; port: number } {
@@ -34,7 +35,11 @@ export function registerConsole(program: Command): void {
     .command("console")
     .description("Run the console: the HTTPS API and web UI, users, sensors, scans and findings")
     .option("--data <dir>", "where the console keeps its data (embedded DB, certificate, uploads)", defaultDataDir())
-    .option("--listen <host:port>", "address to listen on (0.0.0.0:8443 to reach it from other hosts)", "127.0.0.1:8443")
+    .option(
+      "--listen <host:port>",
+      "address to listen on (0.0.0.0:8443 to reach it from other hosts)",
+      "127.0.0.1:8443",
+    )
     .option("--database <url>", "PostgreSQL URL (postgres://…) instead of the embedded SQLite; or RAMPART_DATABASE_URL")
     .option("--tls-cert <file>", "your certificate (PEM) instead of the self-signed one")
     .option("--tls-key <file>", "the key of --tls-cert (PEM)")
@@ -83,7 +88,7 @@ export function registerConsole(program: Command): void {
       await c.start();
       await c.app.listen({ host, port });
       process.stderr.write(
-        [
+        `${[
           `rampart console listening on ${publicUrl} (storage: ${store.engine === "sqlite" ? store.path : "PostgreSQL"})`,
           tls
             ? `TLS certificate (${tls.origin === "user" ? "yours" : `self-signed, ${tls.certPath}`}) SHA-256 fingerprint: ${tls.fingerprint256}`
@@ -93,7 +98,7 @@ export function registerConsole(program: Command): void {
             : "",
         ]
           .filter(Boolean)
-          .join("\n") + "\n",
+          .join("\n")}\n`,
       );
     });
 }

@@ -55,8 +55,12 @@ export class Accounts {
     try {
       return await this.store.db.transaction().execute(async (trx) => {
         const any = await trx.selectFrom("users").select("id").limit(1).executeTakeFirst();
-        if (any) throw new AccountError("registration_closed", "the console already has an admin: ask them for an invitation");
-        await trx.insertInto("console_secrets").values({ name: "first-admin", value: email, created_at: now }).execute();
+        if (any)
+          throw new AccountError("registration_closed", "the console already has an admin: ask them for an invitation");
+        await trx
+          .insertInto("console_secrets")
+          .values({ name: "first-admin", value: email, created_at: now })
+          .execute();
         return this.insertUser(trx, email, hash, "admin", now);
       });
     } catch (e) {
@@ -79,7 +83,11 @@ export class Accounts {
     }
     const now = Date.now();
     if (user.locked_until && Date.parse(user.locked_until) > now)
-      return { ok: false, reason: "locked", retryAfterSeconds: Math.ceil((Date.parse(user.locked_until) - now) / 1000) };
+      return {
+        ok: false,
+        reason: "locked",
+        retryAfterSeconds: Math.ceil((Date.parse(user.locked_until) - now) / 1000),
+      };
     const good = await verifyPassword(user.password_hash, password);
     if (!good) {
       const failed = user.failed_logins + 1;
@@ -97,7 +105,11 @@ export class Accounts {
     }
     if (user.disabled) return { ok: false, reason: "disabled" };
     if (user.failed_logins || user.locked_until)
-      await this.store.db.updateTable("users").set({ failed_logins: 0, locked_until: null }).where("id", "=", user.id).execute();
+      await this.store.db
+        .updateTable("users")
+        .set({ failed_logins: 0, locked_until: null })
+        .where("id", "=", user.id)
+        .execute();
     return { ok: true, user: view(user) };
   }
 
@@ -130,7 +142,8 @@ export class Accounts {
     return this.store.db.transaction().execute(async (trx) => {
       const user = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       if (!user) return undefined;
-      const losesAdmin = user.role === "admin" && !user.disabled && ((change.role && change.role !== "admin") || change.disabled);
+      const losesAdmin =
+        user.role === "admin" && !user.disabled && ((change.role && change.role !== "admin") || change.disabled);
       if (losesAdmin) {
         const admins = await trx
           .selectFrom("users")
@@ -138,7 +151,8 @@ export class Accounts {
           .where("role", "=", "admin")
           .where("disabled", "=", 0)
           .executeTakeFirstOrThrow();
-        if (Number(admins.n) <= 1) throw new AccountError("last_admin", "the console must keep at least one enabled admin");
+        if (Number(admins.n) <= 1)
+          throw new AccountError("last_admin", "the console must keep at least one enabled admin");
       }
       await trx
         .updateTable("users")
@@ -215,9 +229,16 @@ export class Accounts {
     const hash = await hashPassword(password);
     const now = new Date().toISOString();
     return this.store.db.transaction().execute(async (trx) => {
-      const inv = await trx.selectFrom("invitations").selectAll().where("token_hash", "=", apiKeyHash(token)).executeTakeFirst();
+      const inv = await trx
+        .selectFrom("invitations")
+        .selectAll()
+        .where("token_hash", "=", apiKeyHash(token))
+        .executeTakeFirst();
       if (!inv || inv.used_at || inv.revoked_at || inv.expires_at <= now)
-        throw new AccountError("invalid_link", "this link is not valid (used, revoked or expired): ask an admin for a new one");
+        throw new AccountError(
+          "invalid_link",
+          "this link is not valid (used, revoked or expired): ask an admin for a new one",
+        );
       const used = await trx
         .updateTable("invitations")
         .set({ used_at: now })
@@ -250,7 +271,15 @@ export class Accounts {
     const id = randomUUID();
     await trx
       .insertInto("users")
-      .values({ id, email: normalEmail(email), password_hash: hash, role, created_at: now, tokens_valid_after: now, locked_until: null })
+      .values({
+        id,
+        email: normalEmail(email),
+        password_hash: hash,
+        role,
+        created_at: now,
+        tokens_valid_after: now,
+        locked_until: null,
+      })
       .execute();
     return { id, email: normalEmail(email), role, disabled: false, createdAt: now };
   }

@@ -111,7 +111,12 @@ export class Sessions {
   async revokeUser(userId: string): Promise<void> {
     const now = new Date().toISOString();
     await this.store.db.transaction().execute(async (trx) => {
-      await trx.updateTable("sessions").set({ revoked_at: now }).where("user_id", "=", userId).where("revoked_at", "is", null).execute();
+      await trx
+        .updateTable("sessions")
+        .set({ revoked_at: now })
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .execute();
       await trx.updateTable("users").set({ tokens_valid_after: now }).where("id", "=", userId).execute();
     });
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createSecretKey, type KeyObject, randomBytes } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Store } from "../store/open.js";
 
@@ -27,10 +27,19 @@ const SECRET_NAME = "token-signing-key";
  * tokens issued before users.tokens_valid_after are refused by the caller's check.
  */
 export class Tokens {
+  /**
+   * Tokens already verified, until they expire: a sensor presents the same token on every request, and an
+   * HMAC through WebCrypto costs more than the request's own work. Bounded; emptied when full.
+   */
+  private readonly verified = new Map<string, TokenClaims>();
+  private readonly key: KeyObject;
+
   private constructor(
-    private readonly key: Uint8Array,
+    secret: Uint8Array,
     readonly times: TokenTimes,
-  ) {}
+  ) {
+    this.key = createSecretKey(secret);
+  }
 
   static async open(store: Store, times: Partial<TokenTimes> = {}): Promise<Tokens> {
     const candidate = randomBytes(32).toString("base64url");
@@ -64,6 +73,19 @@ export class Tokens {
 
   /** The claims of a valid token; TokenError when it is malformed, forged or expired. */
   async verify(token: string): Promise<TokenClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > Date.now()) return known;
+      this.verified.delete(token);
+      throw new TokenError("token expired");
+    }
+    const claims = await this.verifySignature(token);
+    if (this.verified.size >= 50_000) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"] });
       const { typ, sub, ms: issuedMs, exp } = payload;

@@ -1,4 +1,4 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from "kysely";
+import { type Expression, type SqlBool, sql } from "kysely";
 
 /** A cursor the client sent back that this API did not give out (or gave out for another sort). */
 export class CursorError extends Error {
@@ -29,25 +29,18 @@ export function decodeCursor(cursor: string, sort: string, kinds: readonly ("n" 
   if (!Array.isArray(parsed) || parsed[0] !== sort || parsed.length !== kinds.length + 1) throw new CursorError();
   const key = parsed.slice(1) as unknown[];
   key.forEach((v, i) => {
-    const ok = kinds[i] === "n" ? typeof v === "number" && Number.isFinite(v) : typeof v === "string" && v.length <= 512;
+    const ok =
+      kinds[i] === "n" ? typeof v === "number" && Number.isFinite(v) : typeof v === "string" && v.length <= 512;
     if (!ok) throw new CursorError();
   });
   return key as KeyValue[];
 }
 
 /**
- * Rows after `key` in descending (c1, c2, …) order: c1 < v1 or (c1 = v1 and (c2 < v2 or …)). Written out
- * rather than as a row-value comparison so it reads the same on both engines and works in HAVING.
+ * Rows after `key` in descending (c1, c2, …) order: the row-value comparison (c1, c2, …) < (v1, v2, …), which
+ * both engines answer from an index on the same columns (and which also works in HAVING).
  */
-export function afterKey<DB, TB extends keyof DB>(
-  eb: ExpressionBuilder<DB, TB>,
-  columns: readonly Expression<unknown>[],
-  key: readonly KeyValue[],
-): Expression<SqlBool> {
-  const [c, ...rest] = columns;
-  const [v, ...vs] = key;
-  if (c === undefined || v === undefined) throw new CursorError();
-  const lt = sql<SqlBool>`${c} < ${v}`;
-  if (rest.length === 0) return lt;
-  return eb.or([lt, eb.and([sql<SqlBool>`${c} = ${v}`, afterKey(eb, rest, vs)])]);
+export function afterKey(columns: readonly Expression<unknown>[], key: readonly KeyValue[]): Expression<SqlBool> {
+  if (columns.length === 0 || columns.length !== key.length) throw new CursorError();
+  return sql<SqlBool>`(${sql.join(columns)}) < (${sql.join(key.map((v) => sql`${v}`))})`;
 }

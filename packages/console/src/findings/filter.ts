@@ -64,14 +64,12 @@ export function filtered(db: Kysely<Database>, filter: FindingFilter, now: strin
 
 /** Every finding f, with the decision s in force on it at `now` (none when it expired). */
 export function withState(db: Kysely<Database>, now: string): FindingsQuery {
-  return db
-    .selectFrom("findings as f")
-    .leftJoin("finding_states as s", (j) =>
-      j
-        .onRef("s.fingerprint", "=", "f.fingerprint")
-        .onRef("s.target_key", "=", "f.target_key")
-        .on((eb) => eb.or([eb("s.expires_at", "is", null), eb("s.expires_at", ">", now)])),
-    ) as unknown as FindingsQuery;
+  return db.selectFrom("findings as f").leftJoin("finding_states as s", (j) =>
+    j
+      .onRef("s.fingerprint", "=", "f.fingerprint")
+      .onRef("s.target_key", "=", "f.target_key")
+      .on((eb) => eb.or([eb("s.expires_at", "is", null), eb("s.expires_at", ">", now)])),
+  ) as unknown as FindingsQuery;
 }
 
 /** A column of f or s, for raw fragments (sort keys, aggregates). */

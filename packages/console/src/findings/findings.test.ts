@@ -12,7 +12,7 @@ import { openStore, type Store } from "../store/open.js";
 import { ENGINES, type TestStore, testStore } from "../store/test-support.js";
 import { CursorError } from "./cursor.js";
 import type { FindingFilter } from "./filter.js";
-import { FINDING_SORTS, type FindingView, FindingsError, FindingsService, type FindingSort } from "./service.js";
+import { FINDING_SORTS, type FindingSort, FindingsError, FindingsService, type FindingView } from "./service.js";
 
 const SBOMS = resolve(import.meta.dirname, "../../../engine/src/sbom/testdata");
 
@@ -36,7 +36,13 @@ function upgradedSbom(): string {
     }
     return [c];
   });
-  doc.components.push({ "bom-ref": "pkg:npm/jquery@3.4.0", type: "library", name: "jquery", version: "3.4.0", purl: "pkg:npm/jquery@3.4.0" });
+  doc.components.push({
+    "bom-ref": "pkg:npm/jquery@3.4.0",
+    type: "library",
+    name: "jquery",
+    version: "3.4.0",
+    purl: "pkg:npm/jquery@3.4.0",
+  });
   doc.dependencies = (doc.dependencies ?? [])
     .filter((d) => !gone.has(d.ref))
     .map((d) => ({ ...d, dependsOn: (d.dependsOn ?? []).filter((r) => !gone.has(r)) }));
@@ -65,7 +71,14 @@ describe.each(ENGINES)("findings on %s", (engine) => {
   const ids: Record<string, string> = {};
 
   /** A scan with results, as the scan jobs leave it. */
-  async function addScan(name: string, kind: TargetKind, key: string, nodeId: string | null, outcome: EngineOutcome, at: string) {
+  async function addScan(
+    name: string,
+    kind: TargetKind,
+    key: string,
+    nodeId: string | null,
+    outcome: EngineOutcome,
+    at: string,
+  ) {
     const id = randomUUID();
     await store.db
       .insertInto("scans")
@@ -125,8 +138,22 @@ describe.each(ENGINES)("findings on %s", (engine) => {
     t = await testStore(engine);
     store = await openStore(t.config);
     svc = new FindingsService(store, () => clock);
-    ids.n1 = await addScan("lab/vuln-app:1.0", "image", "node:n1/image:lab/vuln-app:1.0", "n1", image, "2029-12-01T00:00:00.000Z");
-    ids.n2 = await addScan("lab/vuln-app:1.0", "image", "node:n2/image:lab/vuln-app:1.0", "n2", image, "2029-12-01T00:00:01.000Z");
+    ids.n1 = await addScan(
+      "lab/vuln-app:1.0",
+      "image",
+      "node:n1/image:lab/vuln-app:1.0",
+      "n1",
+      image,
+      "2029-12-01T00:00:00.000Z",
+    );
+    ids.n2 = await addScan(
+      "lab/vuln-app:1.0",
+      "image",
+      "node:n2/image:lab/vuln-app:1.0",
+      "n2",
+      image,
+      "2029-12-01T00:00:01.000Z",
+    );
     ids.before = await addScan("app", "sbom", "sbom:app", null, sbomBefore, "2029-12-02T00:00:00.000Z");
     ids.after = await addScan("app", "sbom", "sbom:app", null, sbomAfter, "2029-12-03T00:00:00.000Z");
   });
@@ -204,13 +231,23 @@ describe.each(ENGINES)("findings on %s", (engine) => {
       cursor = page.next ?? undefined;
       if (seen.length > 100_000) throw new Error("pagination does not end");
       if (!added) {
-        ids.n3 = await addScan("lab/vuln-app:1.0", "image", "node:n3/image:lab/vuln-app:1.0", "n3", image, "2029-12-04T00:00:00.000Z");
+        ids.n3 = await addScan(
+          "lab/vuln-app:1.0",
+          "image",
+          "node:n3/image:lab/vuln-app:1.0",
+          "n3",
+          image,
+          "2029-12-04T00:00:00.000Z",
+        );
         added = true;
       }
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
     for (const id of before) expect(seen).toContain(id);
-    await store.db.deleteFrom("scans").where("id", "=", ids.n3 ?? "").execute();
+    await store.db
+      .deleteFrom("scans")
+      .where("id", "=", ids.n3 ?? "")
+      .execute();
   });
 
   it("filters on severity, KEV, fixability, node, image, package, CVE and kind, as the rows say", async () => {
@@ -225,7 +262,10 @@ describe.each(ENGINES)("findings on %s", (engine) => {
       [{ package: "pkg:npm/jquery@3.4.0" }, (f) => f.package?.purl === "pkg:npm/jquery@3.4.0"],
       [{ cve: "CVE-2021-44228" }, (f) => f.cve === "CVE-2021-44228"],
       [{ kind: ["secret", "malware"] }, (f) => f.kind !== "vuln"],
-      [{ targetKey: "sbom:app", kev: true, severity: ["critical"] }, (f) => f.targetKey === "sbom:app" && f.kev && f.severity === "critical"],
+      [
+        { targetKey: "sbom:app", kev: true, severity: ["critical"] },
+        (f) => f.targetKey === "sbom:app" && f.kev && f.severity === "critical",
+      ],
     ];
     for (const [filter, pick] of cases) {
       const got = await walk({ ...filter, status: ALL });
@@ -242,7 +282,11 @@ describe.each(ENGINES)("findings on %s", (engine) => {
 
   it("groups by CVE, package and node with counts and the highest risk, riskiest group first, paged", async () => {
     const everything = await walk({ status: ALL }, "risk", 1000);
-    const keyOf = { cve: (f: FindingView) => f.cve, package: (f: FindingView) => f.package?.purl ?? null, node: (f: FindingView) => f.nodeId } as const;
+    const keyOf = {
+      cve: (f: FindingView) => f.cve,
+      package: (f: FindingView) => f.package?.purl ?? null,
+      node: (f: FindingView) => f.nodeId,
+    } as const;
     for (const by of ["cve", "package", "node"] as const) {
       const want = new Map<string, { count: number; maxRisk: number; targets: Set<string> }>();
       for (const f of everything) {
@@ -270,7 +314,8 @@ describe.each(ENGINES)("findings on %s", (engine) => {
         expect(g.maxRisk).toBe(w?.maxRisk);
         expect(g.targets).toBe(w?.targets.size);
       }
-      for (let i = 1; i < got.length; i++) expect(got[i - 1]?.maxRisk ?? 0).toBeGreaterThanOrEqual(got[i]?.maxRisk ?? 0);
+      for (let i = 1; i < got.length; i++)
+        expect(got[i - 1]?.maxRisk ?? 0).toBeGreaterThanOrEqual(got[i]?.maxRisk ?? 0);
     }
     const nodes = await svc.groups({}, "node");
     expect(nodes.items.map((g) => g.key).sort()).toEqual(["n1", "n2"]);
@@ -283,7 +328,10 @@ describe.each(ENGINES)("findings on %s", (engine) => {
     const after = await walk({ scanId: ids.after, status: ALL }, "risk", 1000);
     // Fixed: every finding of the removed lodash and the old log4j-core, and nothing else.
     expect(diff.fixed.map((e) => e.findingId).sort()).toEqual(
-      before.filter((f) => f.package?.name === "lodash" || f.package?.purl.includes("log4j-core@2.14.1")).map((f) => f.id).sort(),
+      before
+        .filter((f) => f.package?.name === "lodash" || f.package?.purl.includes("log4j-core@2.14.1"))
+        .map((f) => f.id)
+        .sort(),
     );
     expect(diff.fixed.some((e) => e.cve === "CVE-2021-44228")).toBe(true);
     // New: only on what the upgrade brought in; jquery 3.4.0 has known vulnerabilities.
@@ -291,7 +339,12 @@ describe.each(ENGINES)("findings on %s", (engine) => {
     expect(diff.new.every((e) => e.package === "jquery" || e.package === "log4j-core")).toBe(true);
     expect(diff.new.some((e) => e.package === "jquery")).toBe(true);
     // Unchanged: the rest of the head.
-    expect(diff.unchanged.map((e) => e.findingId).sort()).toEqual(after.filter((f) => !changed(f.package?.name ?? null)).map((f) => f.id).sort());
+    expect(diff.unchanged.map((e) => e.findingId).sort()).toEqual(
+      after
+        .filter((f) => !changed(f.package?.name ?? null))
+        .map((f) => f.id)
+        .sort(),
+    );
     expect(diff.unchanged.length + diff.new.length).toBe(after.length);
     await expect(svc.diff(ids.before ?? "", ids.n1 ?? "")).rejects.toThrow(/different targets/);
     await expect(svc.diff("nope", ids.n1 ?? "")).rejects.toBeInstanceOf(FindingsError);
@@ -314,7 +367,11 @@ describe.each(ENGINES)("findings on %s", (engine) => {
     expect(listed.some((f) => f.id === top.id || f.id === second.id)).toBe(false);
     const accepted = await walk({ targetKey: "sbom:app", status: ["accepted"] });
     expect(accepted.map((f) => f.id)).toEqual([top.id]);
-    expect(accepted[0]?.state).toMatchObject({ status: "accepted", reason: "mitigated by WAF rule 12", by: "user:test" });
+    expect(accepted[0]?.state).toMatchObject({
+      status: "accepted",
+      reason: "mitigated by WAF rule 12",
+      by: "user:test",
+    });
     // The same finding in a later scan of the target is still decided on.
     const again = await addScan("app", "sbom", "sbom:app", null, sbomAfter, "2029-12-05T00:00:00.000Z");
     expect((await walk({ scanId: again, status: ["accepted"] })).map((f) => f.fingerprint)).toEqual([top.fingerprint]);
@@ -328,14 +385,21 @@ describe.each(ENGINES)("findings on %s", (engine) => {
     await expect(
       svc.setState(top.id, { status: "accepted", reason: "x", expiresAt: "2000-01-01T00:00:00Z", by: "u" }),
     ).rejects.toThrow(/future/);
-    await expect(svc.setState("nope", { status: "accepted", reason: "x", by: "u" })).rejects.toMatchObject({ reason: "not-found" });
+    await expect(svc.setState("nope", { status: "accepted", reason: "x", by: "u" })).rejects.toMatchObject({
+      reason: "not-found",
+    });
   });
 
   it("refuses a cursor it did not give out, or one from another sort", async () => {
     const page = await svc.list({}, { sort: "risk", limit: 5 });
     expect(page.next).not.toBeNull();
     await expect(svc.list({}, { sort: "epss", cursor: page.next ?? "" })).rejects.toBeInstanceOf(CursorError);
-    for (const bad of ["", "!!!", Buffer.from('["risk","x","y"]').toString("base64url"), Buffer.from('["risk",1]').toString("base64url")])
+    for (const bad of [
+      "",
+      "!!!",
+      Buffer.from('["risk","x","y"]').toString("base64url"),
+      Buffer.from('["risk",1]').toString("base64url"),
+    ])
       await expect(svc.list({}, { cursor: bad })).rejects.toBeInstanceOf(CursorError);
   });
 });

@@ -191,7 +191,13 @@ function view(r: ViewRow): FindingView {
     status: r.status ?? "open",
     state:
       r.status !== null
-        ? { status: r.status, reason: r.reason ?? "", expiresAt: r.expires_at, by: r.state_by ?? "", at: r.state_at ?? "" }
+        ? {
+            status: r.status,
+            reason: r.reason ?? "",
+            expiresAt: r.expires_at,
+            by: r.state_by ?? "",
+            at: r.state_at ?? "",
+          }
         : null,
     detail: JSON.parse(r.body),
   };
@@ -224,7 +230,7 @@ export class FindingsService {
     let q = filtered(this.store.db, filter, this.now()).select([...SELECT]);
     if (page.cursor !== undefined) {
       const after = decodeCursor(page.cursor, sort, key.kinds);
-      q = q.where((eb) => afterKey(eb, key.columns.map(col), after));
+      q = q.where(afterKey(key.columns.map(col), after));
     }
     for (const c of key.columns) q = q.orderBy(col(c), "desc");
     const rows = (await q.limit(limit + 1).execute()) as unknown as ViewRow[];
@@ -245,7 +251,10 @@ export class FindingsService {
 
   /** One finding, of any scan, with the decision in force on it. */
   async get(id: string): Promise<FindingView | undefined> {
-    const row = await withState(this.store.db, this.now()).select([...SELECT]).where("f.id", "=", id).executeTakeFirst();
+    const row = await withState(this.store.db, this.now())
+      .select([...SELECT])
+      .where("f.id", "=", id)
+      .executeTakeFirst();
     return row ? view(row as unknown as ViewRow) : undefined;
   }
 
@@ -289,9 +298,13 @@ export class FindingsService {
       .groupBy(col(keyCol));
     if (page.cursor !== undefined) {
       const after = decodeCursor(page.cursor, `group:${by}`, ["n", "s"]);
-      q = q.having((eb) => afterKey(eb, [maxRisk, col(keyCol)], after));
+      q = q.having(afterKey([maxRisk, col(keyCol)], after));
     }
-    const rows = await q.orderBy(maxRisk, "desc").orderBy(col(keyCol), "desc").limit(limit + 1).execute();
+    const rows = await q
+      .orderBy(maxRisk, "desc")
+      .orderBy(col(keyCol), "desc")
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(
       (r): FindingGroup => ({
         key: r.key,
@@ -331,7 +344,17 @@ export class FindingsService {
         (
           await this.store.db
             .selectFrom("findings")
-            .select(["fingerprint", "id", "kind", "severity", "risk", "cve_id", "package_name", "package_version", "path"])
+            .select([
+              "fingerprint",
+              "id",
+              "kind",
+              "severity",
+              "risk",
+              "cve_id",
+              "package_name",
+              "package_version",
+              "path",
+            ])
             .where("scan_id", "=", scanId)
             .orderBy("risk", "desc")
             .orderBy("id", "desc")

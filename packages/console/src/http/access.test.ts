@@ -4,7 +4,15 @@ import { newApiKey } from "../auth/api-keys.js";
 import { ENGINES } from "../store/test-support.js";
 import { type TestConsole, testConsole } from "./test-support.js";
 
-type Caller = "none" | "read-only" | "standard" | "admin" | "sensor" | "sensor-key" | "api-key-standard" | "api-key-read-only";
+type Caller =
+  | "none"
+  | "read-only"
+  | "standard"
+  | "admin"
+  | "sensor"
+  | "sensor-key"
+  | "api-key-standard"
+  | "api-key-read-only";
 
 /** Which callers each declared access admits; everything else must get 401 (no credentials) or 403. */
 const ADMITS: Record<string, Caller[]> = {
@@ -64,14 +72,29 @@ describe.each(ENGINES)("every route checks its caller (%s)", (engine) => {
     // A fresh session per request: some routes (sign out everywhere, password change) revoke the caller's tokens.
     const userOf = async (role: string) => {
       await c.tokenFor(role as "admin");
-      const u = await store.db.selectFrom("users").select("id").where("role", "=", role as "admin").executeTakeFirstOrThrow();
+      const u = await store.db
+        .selectFrom("users")
+        .select("id")
+        .where("role", "=", role as "admin")
+        .executeTakeFirstOrThrow();
       return u.id;
     };
     const keyFor = async (role: string, scope: "api" | "sensor") => {
       const k = newApiKey();
       await store.db
         .insertInto("api_keys")
-        .values({ id: randomUUID(), user_id: await userOf(role), name: `${role}-${scope}`, prefix: k.prefix, key_hash: k.hash, created_at: new Date().toISOString(), last_used_at: null, revoked_at: null, scope, expires_at: null })
+        .values({
+          id: randomUUID(),
+          user_id: await userOf(role),
+          name: `${role}-${scope}`,
+          prefix: k.prefix,
+          key_hash: k.hash,
+          created_at: new Date().toISOString(),
+          last_used_at: null,
+          revoked_at: null,
+          scope,
+          expires_at: null,
+        })
         .execute();
       return k.key;
     };
@@ -82,12 +105,21 @@ describe.each(ENGINES)("every route checks its caller (%s)", (engine) => {
     const sensorKey = await keyFor("standard", "sensor");
     const roKey = await keyFor("read-only", "api");
     const stdKey = await keyFor("standard", "api");
-    const sensorKeyRow = await store.db.selectFrom("api_keys").select(["id", "user_id"]).where("scope", "=", "sensor").executeTakeFirstOrThrow();
+    const sensorKeyRow = await store.db
+      .selectFrom("api_keys")
+      .select(["id", "user_id"])
+      .where("scope", "=", "sensor")
+      .executeTakeFirstOrThrow();
     callers.set("none", async () => undefined);
     callers.set("sensor-key", async () => sensorKey);
     callers.set("api-key-read-only", async () => roKey);
     callers.set("api-key-standard", async () => stdKey);
-    callers.set("sensor", async () => (await tokens.issueSensorToken({ nodeId: randomUUID(), keyId: sensorKeyRow.id, userId: sensorKeyRow.user_id })).token);
+    callers.set(
+      "sensor",
+      async () =>
+        (await tokens.issueSensorToken({ nodeId: randomUUID(), keyId: sensorKeyRow.id, userId: sensorKeyRow.user_id }))
+          .token,
+    );
   });
   afterAll(async () => c?.close());
 
@@ -115,7 +147,8 @@ describe.each(ENGINES)("every route checks its caller (%s)", (engine) => {
         const refused = res.statusCode === 401 || (res.statusCode === 403 && body.code === "forbidden");
         if (admitted && refused) failures.push(`${op.method} ${op.path} as ${caller}: refused (${res.statusCode})`);
         if (!admitted && !refused) failures.push(`${op.method} ${op.path} as ${caller}: answered ${res.statusCode}`);
-        if (!admitted && caller === "none" && res.statusCode !== 401) failures.push(`${op.method} ${op.path} anonymous: ${res.statusCode}, not 401`);
+        if (!admitted && caller === "none" && res.statusCode !== 401)
+          failures.push(`${op.method} ${op.path} anonymous: ${res.statusCode}, not 401`);
         if (res.statusCode >= 500) failures.push(`${op.method} ${op.path} as ${caller}: ${res.statusCode} ${res.body}`);
       }
     }

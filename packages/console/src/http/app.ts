@@ -3,15 +3,15 @@ import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { AuditLog } from "../audit/audit.js";
-import type { FindingsService } from "../findings/service.js";
-import type { ScanService } from "../scans/service.js";
-import type { SensorService } from "../topology/service.js";
 import type { Accounts } from "../auth/accounts.js";
 import type { IpLimiter } from "../auth/ip-limiter.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tokens } from "../auth/tokens.js";
+import type { FindingsService } from "../findings/service.js";
 import type { JobQueue } from "../jobs/queue.js";
+import type { ScanService } from "../scans/service.js";
 import type { Store } from "../store/open.js";
+import type { SensorService } from "../topology/service.js";
 import type { VulnDbRefresh } from "../vulndb/refresh.js";
 import { ACCESS, type Access, allows, isRole } from "./access.js";
 import { authenticate } from "./authenticate.js";
@@ -64,12 +64,27 @@ declare module "fastify" {
   }
 }
 
-export type ConsoleApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type ConsoleApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export type RoutePlugin = (app: ConsoleApp) => Promise<void>;
 
 /** Error statuses every route may answer with, added to each route's schema so the OpenAPI document has them. */
-const ERROR_RESPONSES = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody, 429: ErrorBody };
+const ERROR_RESPONSES = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  413: ErrorBody,
+  415: ErrorBody,
+  429: ErrorBody,
+};
 
 /**
  * The console's HTTP API: Fastify with one plugin per route group under /api/v1. Every route declares its
@@ -96,7 +111,8 @@ export async function buildApi(
     if (!access || !(ACCESS as readonly string[]).includes(access))
       throw new Error(`route ${route.method} ${route.url} does not declare its access`);
     if (route.url.startsWith("/api/v1/openapi") || route.schema?.hide) return;
-    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    route.schema ??= {};
+    const schema = route.schema as Record<string, unknown>;
     schema.response = { ...ERROR_RESPONSES, ...((schema.response as object) ?? {}) };
     schema["x-rampart-access"] = access;
     if (access !== "public") schema.security = [{ bearer: [] }];
@@ -106,7 +122,8 @@ export async function buildApi(
   // (in the URL here, in JSON bodies by the parser below) so both engines answer alike, with a 400.
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = body as string;
-    if (/\\u0000/i.test(text)) return done(new HttpError(400, "invalid_json", "NUL characters (\\u0000) are not accepted"), undefined);
+    if (/\\u0000/i.test(text))
+      return done(new HttpError(400, "invalid_json", "NUL characters (\\u0000) are not accepted"), undefined);
     try {
       done(null, text.length === 0 ? undefined : JSON.parse(text));
     } catch (e) {
@@ -138,7 +155,12 @@ export async function buildApi(
   });
 
   app.setErrorHandler((error, req, reply) => {
-    const e = error as Error & { statusCode?: number; code?: string; validation?: unknown; headers?: Record<string, string> };
+    const e = error as Error & {
+      statusCode?: number;
+      code?: string;
+      validation?: unknown;
+      headers?: Record<string, string>;
+    };
     if (e instanceof HttpError) {
       void reply.headers(e.headers);
       return reply.status(e.statusCode).send({ statusCode: e.statusCode, code: e.code, message: e.message });
@@ -148,7 +170,9 @@ export async function buildApi(
     if (typeof status === "number" && status >= 400 && status < 500)
       return reply.status(status).send({ statusCode: status, code: codeOf(e.code, status), message: e.message });
     req.log.error({ err: e }, "request failed");
-    return reply.status(500).send({ statusCode: 500, code: "internal", message: "internal error (see the console log)" });
+    return reply
+      .status(500)
+      .send({ statusCode: 500, code: "internal", message: "internal error (see the console log)" });
   });
   app.setNotFoundHandler((req, reply) =>
     reply
@@ -170,11 +194,7 @@ export async function buildApi(
   });
   await app.register(
     async (api) => {
-      api.get(
-        "/openapi.json",
-        { schema: { hide: true }, config: { access: "public" } },
-        async () => app.swagger(),
-      );
+      api.get("/openapi.json", { schema: { hide: true }, config: { access: "public" } }, async () => app.swagger());
       for (const plugin of Object.values(routes)) await api.register(plugin);
     },
     { prefix: "/api/v1" },

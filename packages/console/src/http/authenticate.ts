@@ -61,7 +61,14 @@ export async function authenticate(
     if (key.scope !== "api" || wants !== "user") return { ok: false, reason: "wrong-kind" };
     return {
       ok: true,
-      principal: { kind: "user", userId: key.userId, email: key.email, role: key.role, via: "api-key", keyId: key.keyId },
+      principal: {
+        kind: "user",
+        userId: key.userId,
+        email: key.email,
+        role: key.role,
+        via: "api-key",
+        keyId: key.keyId,
+      },
     };
   }
   let claims: Awaited<ReturnType<Tokens["verify"]>>;
@@ -72,12 +79,7 @@ export async function authenticate(
   }
   if (claims.typ === "sensor") {
     if (wants !== "sensor") return { ok: false, reason: "wrong-kind" };
-    const key = await store.db
-      .selectFrom("api_keys")
-      .innerJoin("users", "users.id", "api_keys.user_id")
-      .select(["api_keys.revoked_at", "api_keys.expires_at", "users.disabled"])
-      .where("api_keys.id", "=", claims.key)
-      .executeTakeFirst();
+    const key = await sensorKeyState(store, claims.key);
     if (!key || key.revoked_at || key.disabled) return { ok: false, reason: "revoked" };
     if (key.expires_at && key.expires_at <= now) return { ok: false, reason: "expired" };
     return { ok: true, principal: { kind: "sensor", nodeId: claims.sub, keyId: claims.key, userId: claims.user } };
@@ -91,4 +93,33 @@ export async function authenticate(
   if (!user || user.disabled) return { ok: false, reason: "revoked" };
   if (claims.issuedMs < Date.parse(user.tokens_valid_after)) return { ok: false, reason: "revoked" };
   return { ok: true, principal: { kind: "user", userId: user.id, email: user.email, role: user.role, via: "session" } };
+}
+
+/**
+ * Whether the API key behind a sensor token still stands, remembered for a few seconds per key: every report
+ * of every sensor of a fleet would otherwise cost a lookup. A revoked key or disabled user stops the
+ * sensors within KEY_STATE_MS (and at once on registration, which always looks the key up).
+ */
+const KEY_STATE_MS = 5_000;
+type KeyState = { revoked_at: string | null; expires_at: string | null; disabled: number } | undefined;
+const keyStates = new WeakMap<Store, Map<string, { at: number; state: KeyState }>>();
+
+async function sensorKeyState(store: Store, keyId: string): Promise<KeyState> {
+  let cache = keyStates.get(store);
+  if (!cache) {
+    cache = new Map();
+    keyStates.set(store, cache);
+  }
+  const now = Date.now();
+  const hit = cache.get(keyId);
+  if (hit && now - hit.at < KEY_STATE_MS) return hit.state;
+  const state = await store.db
+    .selectFrom("api_keys")
+    .innerJoin("users", "users.id", "api_keys.user_id")
+    .select(["api_keys.revoked_at", "api_keys.expires_at", "users.disabled"])
+    .where("api_keys.id", "=", keyId)
+    .executeTakeFirst();
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(keyId, { at: now, state });
+  return state;
 }

@@ -39,6 +39,7 @@ const EVIL = [
   "\u0000\u0001\u001f",
   "a".repeat(70_000),
   "<script>alert(1)</script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell-style lookup string, sent as is
   "${jndi:ldap://127.0.0.1/x}",
   "%s%s%s%n",
   "😀\ud800",
@@ -80,7 +81,9 @@ function pathSegment(s: string): string {
 }
 
 function wrongType(schema: Schema): unknown {
-  const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? (schema.const !== undefined ? typeof schema.const : undefined));
+  const type = Array.isArray(schema.type)
+    ? schema.type[0]
+    : (schema.type ?? (schema.const !== undefined ? typeof schema.const : undefined));
   if (type === "string") return 12345;
   if (type === "integer" || type === "number") return "not a number";
   if (type === "boolean") return "yes";
@@ -97,46 +100,72 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
   beforeAll(async () => {
     c = await testConsole(engine, { loginAttemptsPerMinute: 1_000_000 });
     const doc = (await c.inject({ method: "GET", url: "/api/v1/openapi.json" })).json() as {
-      paths: Record<string, Record<string, { "x-rampart-access": string; requestBody?: { content: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string; schema: Schema }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            "x-rampart-access": string;
+            requestBody?: { content: Record<string, { schema: Schema }> };
+            parameters?: { in: string; name: string; schema: Schema }[];
+          }
+        >
+      >;
     };
     ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({
         method: method.toUpperCase(),
         path,
         access: op["x-rampart-access"],
-        ...(op.requestBody?.content["application/json"] ? { body: op.requestBody.content["application/json"].schema } : {}),
+        ...(op.requestBody?.content["application/json"]
+          ? { body: op.requestBody.content["application/json"].schema }
+          : {}),
         query: (op.parameters ?? []).filter((p) => p.in === "query").map((p) => ({ name: p.name, schema: p.schema })),
       })),
     );
     const { store, sessions, tokens } = c.console.services;
     const admin = await store.db.selectFrom("users").select("id").where("role", "=", "admin").executeTakeFirstOrThrow();
-    const key = await c.inject({ method: "POST", url: "/api/v1/api-keys", headers: c.auth(c.adminToken), payload: { name: "fuzz", scope: "sensor" } });
+    const key = await c.inject({
+      method: "POST",
+      url: "/api/v1/api-keys",
+      headers: c.auth(c.adminToken),
+      payload: { name: "fuzz", scope: "sensor" },
+    });
     const keyId = key.json().id as string;
-    tokenFor = async (access) => {
+    tokenFor = async (access): Promise<Record<string, string>> => {
       if (access === "public") return {};
       if (access === "sensor-key") return { authorization: `Bearer ${key.json().key}` };
-      if (access === "sensor") return { authorization: `Bearer ${(await tokens.issueSensorToken({ nodeId: randomUUID(), keyId, userId: admin.id })).token}` };
+      if (access === "sensor")
+        return {
+          authorization: `Bearer ${(await tokens.issueSensorToken({ nodeId: randomUUID(), keyId, userId: admin.id })).token}`,
+        };
       return { authorization: `Bearer ${(await sessions.start(admin.id)).accessToken}` };
     };
   });
   afterAll(async () => c?.close());
 
   async function send(op: Op, o: { url?: string; payload?: string; query?: Record<string, string> }) {
-    const url = (o.url ?? op.path.replace(/\{[^}]+\}/g, randomUUID())) + (o.query ? `?${new URLSearchParams(o.query)}` : "");
+    const url =
+      (o.url ?? op.path.replace(/\{[^}]+\}/g, randomUUID())) + (o.query ? `?${new URLSearchParams(o.query)}` : "");
     return c.inject({
       method: op.method as "GET",
       url,
-      headers: { ...(await tokenFor(op.access)), ...(o.payload !== undefined ? { "content-type": "application/json" } : {}) },
+      headers: {
+        ...(await tokenFor(op.access)),
+        ...(o.payload !== undefined ? { "content-type": "application/json" } : {}),
+      },
       ...(o.payload !== undefined ? { payload: o.payload } : {}),
     });
   }
 
   function check(failures: string[], what: string, res: { statusCode: number; body: string }, want?: number) {
     if (res.statusCode >= 500) failures.push(`${what}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-    else if (want !== undefined && res.statusCode !== want) failures.push(`${what}: ${res.statusCode}, wanted ${want}: ${res.body.slice(0, 200)}`);
+    else if (want !== undefined && res.statusCode !== want)
+      failures.push(`${what}: ${res.statusCode}, wanted ${want}: ${res.body.slice(0, 200)}`);
     else if (res.statusCode >= 400) {
       const body = JSON.parse(res.body) as { statusCode?: number; code?: string; message?: string };
-      if (body.statusCode !== res.statusCode || !body.code || !body.message) failures.push(`${what}: error body ${res.body.slice(0, 200)}`);
+      if (body.statusCode !== res.statusCode || !body.code || !body.message)
+        failures.push(`${what}: error body ${res.body.slice(0, 200)}`);
     }
   }
 
@@ -146,9 +175,19 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
       const name = `${op.method} ${op.path}`;
       const schema = op.body as Schema;
       check(failures, `${name} malformed JSON`, await send(op, { payload: '{"a": [1, 2' }), 400);
-      check(failures, `${name} oversized`, await send(op, { payload: JSON.stringify({ x: "a".repeat(c.console.services.config.bodyLimit) }) }), 413);
+      check(
+        failures,
+        `${name} oversized`,
+        await send(op, { payload: JSON.stringify({ x: "a".repeat(c.console.services.config.bodyLimit) }) }),
+        413,
+      );
       if (schema.type === "object") {
-        check(failures, `${name} unknown field`, await send(op, { payload: JSON.stringify({ ...(sample(schema, "x") as object), surprise: 1 }) }), 400);
+        check(
+          failures,
+          `${name} unknown field`,
+          await send(op, { payload: JSON.stringify({ ...(sample(schema, "x") as object), surprise: 1 }) }),
+          400,
+        );
         for (const [field, fieldSchema] of Object.entries(schema.properties ?? {})) {
           const bad = { ...(sample(schema, "x") as object), [field]: wrongType(fieldSchema) };
           check(failures, `${name} ${field} of the wrong type`, await send(op, { payload: JSON.stringify(bad) }), 400);
@@ -164,13 +203,34 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
     for (const op of ops) {
       const name = `${op.method} ${op.path}`;
       for (const evil of EVIL) {
-        if (op.body) check(failures, `${name} body ${JSON.stringify(evil.slice(0, 20))}`, await send(op, { payload: JSON.stringify(sample(op.body, evil)) }));
+        if (op.body)
+          check(
+            failures,
+            `${name} body ${JSON.stringify(evil.slice(0, 20))}`,
+            await send(op, { payload: JSON.stringify(sample(op.body, evil)) }),
+          );
         for (const q of op.query)
-          check(failures, `${name} ?${q.name}=${JSON.stringify(evil.slice(0, 20))}`, await send(op, { query: { [q.name]: evil.slice(0, 2000) }, ...(op.body ? { payload: JSON.stringify(sample(op.body, "x")) } : {}) }));
+          check(
+            failures,
+            `${name} ?${q.name}=${JSON.stringify(evil.slice(0, 20))}`,
+            await send(op, {
+              query: { [q.name]: evil.slice(0, 2000) },
+              ...(op.body ? { payload: JSON.stringify(sample(op.body, "x")) } : {}),
+            }),
+          );
         if (op.path.includes("{"))
-          check(failures, `${name} path ${JSON.stringify(evil.slice(0, 20))}`, await send(op, { url: op.path.replace(/\{[^}]+\}/g, pathSegment(evil.slice(0, 2000))), ...(op.body ? { payload: JSON.stringify(sample(op.body, "x")) } : {}) }));
+          check(
+            failures,
+            `${name} path ${JSON.stringify(evil.slice(0, 20))}`,
+            await send(op, {
+              url: op.path.replace(/\{[^}]+\}/g, pathSegment(evil.slice(0, 2000))),
+              ...(op.body ? { payload: JSON.stringify(sample(op.body, "x")) } : {}),
+            }),
+          );
       }
-      for (const q of op.query) if (q.schema.type === "integer" || q.schema.type === "boolean") check(failures, `${name} ?${q.name} of the wrong type`, await send(op, { query: { [q.name]: "zzz" } }), 400);
+      for (const q of op.query)
+        if (q.schema.type === "integer" || q.schema.type === "boolean")
+          check(failures, `${name} ?${q.name} of the wrong type`, await send(op, { query: { [q.name]: "zzz" } }), 400);
     }
     expect(failures).toEqual([]);
   });

@@ -33,7 +33,8 @@ export async function testConsole(
   const t: TestStore = await testStore(engine);
   const dataDir = mkdtempSync(join(tmpdir(), "rampart-console-"));
   const console = await createConsole({
-    jobs: ({ store }) => new StoreJobQueue(store, { pollMs: 50, leaseSeconds: 3, reapMs: 500, backoffSeconds: () => 0 }),
+    jobs: ({ store }) =>
+      new StoreJobQueue(store, { pollMs: 50, leaseSeconds: 3, reapMs: 500, backoffSeconds: () => 0 }),
     ...options,
     store: t.config,
     dataDir,
@@ -71,8 +72,13 @@ export async function testConsole(
         payload: { email: `${role}@example.test`, role },
       });
       if (inv.statusCode !== 201) throw new Error(`inviting ${role} failed: ${inv.statusCode} ${inv.body}`);
-      const acc = await inject({ method: "POST", url: "/api/v1/auth/accept", payload: { token: inv.json().token, password: PASSWORD } });
-      if (acc.statusCode !== 200) throw new Error(`accepting the ${role} invitation failed: ${acc.statusCode} ${acc.body}`);
+      const acc = await inject({
+        method: "POST",
+        url: "/api/v1/auth/accept",
+        payload: { token: inv.json().token, password: PASSWORD },
+      });
+      if (acc.statusCode !== 200)
+        throw new Error(`accepting the ${role} invitation failed: ${acc.statusCode} ${acc.body}`);
       const token = acc.json().accessToken as string;
       tokens.set(role, token);
       return token;

@@ -40,7 +40,13 @@ describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
     queues.push(q);
     return q;
   }
-  const spec = (payload: unknown, more: object = {}) => ({ kind: "k", payload, deadlineSeconds: 30, maxAttempts: 3, ...more });
+  const spec = (payload: unknown, more: object = {}) => ({
+    kind: "k",
+    payload,
+    deadlineSeconds: 30,
+    maxAttempts: 3,
+    ...more,
+  });
 
   it("runs a job to completion with its result and progress", async () => {
     const q = await queue();
@@ -65,13 +71,23 @@ describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
     await q.start();
     expect(await finished(q, await q.enqueue(spec("flaky")))).toMatchObject({ state: "complete", attempts: 2 });
     calls = 10;
-    expect(await finished(q, await q.enqueue(spec("broken")))).toMatchObject({ state: "failed", attempts: 3, error: "always broken" });
+    expect(await finished(q, await q.enqueue(spec("broken")))).toMatchObject({
+      state: "failed",
+      attempts: 3,
+      error: "always broken",
+    });
   });
 
   it("aborts an attempt past its deadline", async () => {
     const q = await queue();
     let aborted = 0;
-    q.work("k", (_p, ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(new Error(`aborted ${++aborted}`)))));
+    q.work(
+      "k",
+      (_p, ctx) =>
+        new Promise((_, reject) =>
+          ctx.signal.addEventListener("abort", () => reject(new Error(`aborted ${++aborted}`))),
+        ),
+    );
     await q.start();
     const j = await finished(q, await q.enqueue(spec(null, { deadlineSeconds: 1, maxAttempts: 2 })));
     expect(j).toMatchObject({ state: "failed", attempts: 2, error: "deadline exceeded after 1 s" });
@@ -133,7 +149,10 @@ describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
     const s = stores[0] as Store;
     q.work("k", async (p) => {
       return new Completion("written", async (trx) => {
-        await trx.insertInto("audit_log").values({ at: new Date().toISOString(), actor: "job", action: String(p), target: null, detail: null }).execute();
+        await trx
+          .insertInto("audit_log")
+          .values({ at: new Date().toISOString(), actor: "job", action: String(p), target: null, detail: null })
+          .execute();
         if (p === "explode") throw new Error("commit failed");
       });
     });
@@ -144,7 +163,6 @@ describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
     const rows = await s.db.selectFrom("audit_log").select("action").where("actor", "=", "job").execute();
     expect(rows.map((r) => r.action)).toEqual(["fine"]);
   });
-
 });
 
 describe("two consoles on one PostgreSQL database", () => {

@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Selectable, sql } from "kysely";
 import type { Store } from "../store/open.js";
-import { Completion, type JobContext, type JobHandler, type JobQueue, type JobRecord, type JobSpec, type JobState } from "./queue.js";
+import {
+  Completion,
+  type JobContext,
+  type JobHandler,
+  type JobQueue,
+  type JobRecord,
+  type JobSpec,
+  type JobState,
+} from "./queue.js";
 import type { JobsTable } from "./tables.js";
 
 export interface QueueTiming {
@@ -116,7 +124,11 @@ export class StoreJobQueue implements JobQueue {
   }
 
   async list(filter: { state?: JobState; kind?: string; limit?: number } = {}): Promise<JobRecord[]> {
-    let q = this.store.db.selectFrom("jobs").selectAll().orderBy("created_at", "desc").limit(filter.limit ?? 100);
+    let q = this.store.db
+      .selectFrom("jobs")
+      .selectAll()
+      .orderBy("created_at", "desc")
+      .limit(filter.limit ?? 100);
     if (filter.state) q = q.where("state", "=", filter.state);
     if (filter.kind) q = q.where("kind", "=", filter.kind);
     return (await q.execute()).map(record);
@@ -241,7 +253,10 @@ export class StoreJobQueue implements JobQueue {
     });
     this.attempts.set(job.id, { abort, settled });
     const deadline = setTimeout(() => abort("deadline"), job.deadline_seconds * 1000);
-    const heartbeat = setInterval(() => void this.renew(job.id, abort).catch(() => undefined), (this.timing.leaseSeconds * 1000) / 3);
+    const heartbeat = setInterval(
+      () => void this.renew(job.id, abort).catch(() => undefined),
+      (this.timing.leaseSeconds * 1000) / 3,
+    );
     let lastProgress = 0;
     const ctx: JobContext = {
       id: job.id,
@@ -259,7 +274,9 @@ export class StoreJobQueue implements JobQueue {
     try {
       const out = await Promise.race([
         handler(JSON.parse(job.payload), ctx),
-        new Promise<never>((_, reject) => control.signal.addEventListener("abort", () => reject(control.signal.reason), { once: true })),
+        new Promise<never>((_, reject) =>
+          control.signal.addEventListener("abort", () => reject(control.signal.reason), { once: true }),
+        ),
       ]);
       if (why) throw new Abort(why);
       await this.complete(job.id, out);
@@ -275,7 +292,11 @@ export class StoreJobQueue implements JobQueue {
 
   /** Writes of an attempt only land while this console still holds it. */
   private mine(id: string) {
-    return this.store.db.updateTable("jobs").where("id", "=", id).where("worker", "=", this.worker).where("state", "=", "running");
+    return this.store.db
+      .updateTable("jobs")
+      .where("id", "=", id)
+      .where("worker", "=", this.worker)
+      .where("state", "=", "running");
   }
 
   private async renew(id: string, abort: (w: Why) => void): Promise<void> {
@@ -314,11 +335,21 @@ export class StoreJobQueue implements JobQueue {
     if (why === "lease-lost") return;
     if (why === "stopping") {
       // Not the job's fault: back in the queue, the attempt not counted.
-      await this.mine(job.id).set({ state: "queued", attempts: job.attempts - 1, lease_until: null, worker: null, run_after: now.toISOString() }).execute();
+      await this.mine(job.id)
+        .set({
+          state: "queued",
+          attempts: job.attempts - 1,
+          lease_until: null,
+          worker: null,
+          run_after: now.toISOString(),
+        })
+        .execute();
       return;
     }
     if (why === "cancelled") {
-      await this.mine(job.id).set({ state: "cancelled", error: "cancelled", finished_at: now.toISOString(), lease_until: null }).execute();
+      await this.mine(job.id)
+        .set({ state: "cancelled", error: "cancelled", finished_at: now.toISOString(), lease_until: null })
+        .execute();
       return;
     }
     const message =
@@ -331,7 +362,13 @@ export class StoreJobQueue implements JobQueue {
     await this.mine(job.id)
       .set(
         retry
-          ? { state: "queued", error: message, lease_until: null, worker: null, run_after: new Date(now.getTime() + this.timing.backoffSeconds(job.attempts) * 1000).toISOString() }
+          ? {
+              state: "queued",
+              error: message,
+              lease_until: null,
+              worker: null,
+              run_after: new Date(now.getTime() + this.timing.backoffSeconds(job.attempts) * 1000).toISOString(),
+            }
           : { state: "failed", error: message, lease_until: null, finished_at: now.toISOString() },
       )
       .execute();

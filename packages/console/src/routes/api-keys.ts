@@ -79,7 +79,18 @@ export async function apiKeyRoutes(app: ConsoleApp): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ id: Type.String(), key: Type.String({ description: "shown once" }), prefix: Type.String(), scope: Scope, expiresAt: Type.Union([Time, Type.Null()]) }, { additionalProperties: false }) },
+        response: {
+          201: Type.Object(
+            {
+              id: Type.String(),
+              key: Type.String({ description: "shown once" }),
+              prefix: Type.String(),
+              scope: Scope,
+              expiresAt: Type.Union([Time, Type.Null()]),
+            },
+            { additionalProperties: false },
+          ),
+        },
       },
       config: { access: "standard" },
     },
@@ -92,19 +103,47 @@ export async function apiKeyRoutes(app: ConsoleApp): Promise<void> {
       const scope = req.body.scope ?? "api";
       await store.db
         .insertInto("api_keys")
-        .values({ id, user_id: me.userId, name: req.body.name, prefix: k.prefix, key_hash: k.hash, created_at: new Date().toISOString(), last_used_at: null, revoked_at: null, scope, expires_at: expiresAt })
+        .values({
+          id,
+          user_id: me.userId,
+          name: req.body.name,
+          prefix: k.prefix,
+          key_hash: k.hash,
+          created_at: new Date().toISOString(),
+          last_used_at: null,
+          revoked_at: null,
+          scope,
+          expires_at: expiresAt,
+        })
         .execute();
-      await audit.record({ actor: actorOf(me), action: "api-key.create", target: id, detail: { name: req.body.name, scope } });
+      await audit.record({
+        actor: actorOf(me),
+        action: "api-key.create",
+        target: id,
+        detail: { name: req.body.name, scope },
+      });
       return reply.status(201).send({ id, key: k.key, prefix: k.prefix, scope, expiresAt });
     },
   );
 
   app.delete(
     "/api-keys/:id",
-    { schema: { summary: "Revoke an API key (yours; admins: anyone's)", tags, params: IdParams, response: { 204: Type.Null() } }, config: { access: "standard" } },
+    {
+      schema: {
+        summary: "Revoke an API key (yours; admins: anyone's)",
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
+      config: { access: "standard" },
+    },
     async (req, reply) => {
       const me = userOf(req.principal);
-      let q = store.db.updateTable("api_keys").set({ revoked_at: new Date().toISOString() }).where("id", "=", req.params.id).where("revoked_at", "is", null);
+      let q = store.db
+        .updateTable("api_keys")
+        .set({ revoked_at: new Date().toISOString() })
+        .where("id", "=", req.params.id)
+        .where("revoked_at", "is", null);
       if (me.role !== "admin") q = q.where("user_id", "=", me.userId);
       const r = await q.executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw notFound("active API key");

@@ -23,14 +23,30 @@ export async function auditRoutes(app: ConsoleApp): Promise<void> {
       schema: {
         summary: "The audit log of security-relevant actions, newest first",
         tags: ["audit"],
-        querystring: Type.Object({ ...PageQuery, action: Type.Optional(Type.String({ maxLength: 64 })), actor: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ entries: Type.Array(Entry), next: Type.Union([Type.String(), Type.Null()]) }, { additionalProperties: false }) },
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            action: Type.Optional(Type.String({ maxLength: 64 })),
+            actor: Type.Optional(Type.String({ maxLength: 128 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            { entries: Type.Array(Entry), next: Type.Union([Type.String(), Type.Null()]) },
+            { additionalProperties: false },
+          ),
+        },
       },
       config: { access: "admin" },
     },
     async (req) => {
       const limit = req.query.limit ?? 50;
-      let q = app.services.store.db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(limit + 1);
+      let q = app.services.store.db
+        .selectFrom("audit_log")
+        .selectAll()
+        .orderBy("id", "desc")
+        .limit(limit + 1);
       if (req.query.cursor !== undefined) {
         if (!/^[0-9]{1,18}$/.test(req.query.cursor)) throw badRequest("invalid cursor");
         q = q.where("id", "<", Number(req.query.cursor));
@@ -40,7 +56,14 @@ export async function auditRoutes(app: ConsoleApp): Promise<void> {
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       return {
-        entries: page.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail ? JSON.parse(r.detail) : null })),
+        entries: page.map((r) => ({
+          id: Number(r.id),
+          at: r.at,
+          actor: r.actor,
+          action: r.action,
+          target: r.target,
+          detail: r.detail ? JSON.parse(r.detail) : null,
+        })),
         next: rows.length > limit ? String(page[page.length - 1]?.id) : null,
       };
     },

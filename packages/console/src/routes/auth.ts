@@ -8,7 +8,10 @@ import { actorOf, userOf } from "../http/principal.js";
 import { Email, Password, SessionBody, User } from "../http/schemas.js";
 
 const Credentials = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
-const RefreshBody = Type.Object({ refreshToken: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 
 /** Registration of the first admin, sign-in, token refresh, sign-out, invitations redeemed, own password. */
 export async function authRoutes(app: ConsoleApp): Promise<void> {
@@ -36,7 +39,12 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/auth/register",
     {
-      schema: { summary: "Register the first user, who becomes admin (refused once any user exists)", tags, body: Credentials, response: { 201: SessionBody } },
+      schema: {
+        summary: "Register the first user, who becomes admin (refused once any user exists)",
+        tags,
+        body: Credentials,
+        response: { 201: SessionBody },
+      },
       config: { access: "public" },
     },
     async (req, reply) => {
@@ -61,16 +69,31 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
     async (req) => {
       const wait = loginLimiter.take(req.ip);
       if (wait > 0)
-        throw new HttpError(429, "too_many_attempts", `too many sign-in attempts from this address: try again in ${wait} s`, {
-          "retry-after": String(wait),
-        });
+        throw new HttpError(
+          429,
+          "too_many_attempts",
+          `too many sign-in attempts from this address: try again in ${wait} s`,
+          {
+            "retry-after": String(wait),
+          },
+        );
       const r = await accounts.signIn(req.body.email, req.body.password);
       if (!r.ok) {
-        await audit.record({ actor: "anonymous", action: "user.login-failed", target: req.body.email.toLowerCase(), detail: { reason: r.reason, ip: req.ip } });
+        await audit.record({
+          actor: "anonymous",
+          action: "user.login-failed",
+          target: req.body.email.toLowerCase(),
+          detail: { reason: r.reason, ip: req.ip },
+        });
         if (r.reason === "locked")
-          throw new HttpError(429, "account_locked", `too many failed sign-ins: this account is locked for ${r.retryAfterSeconds} s`, {
-            "retry-after": String(r.retryAfterSeconds),
-          });
+          throw new HttpError(
+            429,
+            "account_locked",
+            `too many failed sign-ins: this account is locked for ${r.retryAfterSeconds} s`,
+            {
+              "retry-after": String(r.retryAfterSeconds),
+            },
+          );
         // Disabled accounts get the same answer as a wrong password: nothing to learn about accounts here.
         throw unauthorized("wrong email or password");
       }
@@ -82,7 +105,12 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/auth/refresh",
     {
-      schema: { summary: "Trade a refresh token (once) for a new access token and the next refresh token", tags, body: RefreshBody, response: { 200: SessionBody } },
+      schema: {
+        summary: "Trade a refresh token (once) for a new access token and the next refresh token",
+        tags,
+        body: RefreshBody,
+        response: { 200: SessionBody },
+      },
       config: { access: "public" },
     },
     async (req) => {
@@ -90,7 +118,11 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       if (!r.ok) {
         if (r.reason === "reused")
           await audit.record({ actor: "anonymous", action: "session.reuse-detected", detail: { ip: req.ip } });
-        throw unauthorized(r.reason === "reused" ? "refresh token already used: every session of this sign-in is revoked" : `refresh token ${r.reason}`);
+        throw unauthorized(
+          r.reason === "reused"
+            ? "refresh token already used: every session of this sign-in is revoked"
+            : `refresh token ${r.reason}`,
+        );
       }
       const user = await accounts.get(r.userId);
       if (!user) throw unauthorized("refresh token unknown");
@@ -101,7 +133,12 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/auth/logout",
     {
-      schema: { summary: "Sign out: revoke this sign-in's refresh tokens", tags, body: RefreshBody, response: { 204: Type.Null() } },
+      schema: {
+        summary: "Sign out: revoke this sign-in's refresh tokens",
+        tags,
+        body: RefreshBody,
+        response: { 204: Type.Null() },
+      },
       config: { access: "public" },
     },
     async (req, reply) => {
@@ -114,7 +151,11 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/auth/logout-everywhere",
     {
-      schema: { summary: "Sign out every session of the signed-in user, and refuse every access token issued so far", tags, response: { 204: Type.Null() } },
+      schema: {
+        summary: "Sign out every session of the signed-in user, and refuse every access token issued so far",
+        tags,
+        response: { 204: Type.Null() },
+      },
       config: { access: "read-only" },
     },
     async (req, reply) => {
@@ -148,7 +189,8 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
     },
     async (req) => {
       const me = userOf(req.principal);
-      if (me.via !== "session") throw new HttpError(403, "forbidden", "change passwords from a signed-in session, not with an API key");
+      if (me.via !== "session")
+        throw new HttpError(403, "forbidden", "change passwords from a signed-in session, not with an API key");
       if (!(await accounts.checkPassword(me.userId, req.body.currentPassword)))
         throw new HttpError(400, "wrong_password", "the current password is wrong");
       checkPolicy(req.body.newPassword);
@@ -167,7 +209,10 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       schema: {
         summary: "Redeem an invitation (creates your account) or a password reset link (sets your password)",
         tags,
-        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }), password: Password }, { additionalProperties: false }),
+        body: Type.Object(
+          { token: Type.String({ minLength: 1, maxLength: 256 }), password: Password },
+          { additionalProperties: false },
+        ),
         response: { 200: SessionBody },
       },
       config: { access: "public" },
@@ -177,7 +222,11 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       try {
         const { user, kind } = await accounts.redeem(req.body.token, req.body.password);
         if (kind === "password-reset") await app.services.sessions.revokeUser(user.id);
-        await audit.record({ actor: `user:${user.id}`, action: kind === "invite" ? "user.join" : "user.password-reset", target: user.email });
+        await audit.record({
+          actor: `user:${user.id}`,
+          action: kind === "invite" ? "user.join" : "user.password-reset",
+          target: user.email,
+        });
         return respond(user, await sessions.start(user.id));
       } catch (e) {
         if (e instanceof AccountError)

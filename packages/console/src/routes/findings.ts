@@ -39,7 +39,10 @@ const Finding = Type.Object(
     published: Nullable(Type.String()),
     cve: Nullable(Type.String()),
     package: Nullable(
-      Type.Object({ name: Type.String(), version: Type.String(), purl: Type.String() }, { additionalProperties: false }),
+      Type.Object(
+        { name: Type.String(), version: Type.String(), purl: Type.String() },
+        { additionalProperties: false },
+      ),
     ),
     path: Nullable(Type.String()),
     nodeId: Nullable(Type.String()),
@@ -52,7 +55,9 @@ const Finding = Type.Object(
 );
 
 const Filters = {
-  severity: Type.Optional(Type.Array(Type.Enum(SEVERITIES), { maxItems: SEVERITIES.length, description: "repeat for several" })),
+  severity: Type.Optional(
+    Type.Array(Type.Enum(SEVERITIES), { maxItems: SEVERITIES.length, description: "repeat for several" }),
+  ),
   kind: Type.Optional(Type.Array(Type.Enum(FINDING_KINDS), { maxItems: FINDING_KINDS.length })),
   status: Type.Optional(
     Type.Array(Type.Enum(FINDING_STATUS_FILTERS), {
@@ -121,7 +126,10 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ findings: Type.Array(Finding), next: Nullable(Type.String()) }, { additionalProperties: false }),
+          200: Type.Object(
+            { findings: Type.Array(Finding), next: Nullable(Type.String()) },
+            { additionalProperties: false },
+          ),
         },
       },
       config: { access: "read-only" },
@@ -147,7 +155,10 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
         tags,
         querystring: FilterQuery,
         response: {
-          200: Type.Object({ total: Type.Integer(), bySeverity: Counts, byKind: Counts }, { additionalProperties: false }),
+          200: Type.Object(
+            { total: Type.Integer(), bySeverity: Counts, byKind: Counts },
+            { additionalProperties: false },
+          ),
         },
       },
       config: { access: "read-only" },
@@ -161,7 +172,10 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
       schema: {
         summary: "Findings grouped by CVE, package or node, with counts and the highest risk, riskiest group first",
         tags,
-        querystring: Type.Object({ ...Filters, ...PageQuery, by: Type.Enum(GROUP_BYS) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...Filters, ...PageQuery, by: Type.Enum(GROUP_BYS) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object(
             {
@@ -173,7 +187,9 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
                     maxRisk: Type.Number(),
                     severity: Type.String({ description: "the highest in the group" }),
                     targets: Type.Integer({ description: "distinct targets the group's findings are on" }),
-                    package: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() }, { additionalProperties: false })),
+                    package: Type.Optional(
+                      Type.Object({ name: Type.String(), version: Type.String() }, { additionalProperties: false }),
+                    ),
                   },
                   { additionalProperties: false },
                 ),
@@ -198,7 +214,12 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
   app.get(
     "/findings/:id",
     {
-      schema: { summary: "One finding, whole, with the decision in force on it", tags, params: IdParams, response: { 200: Finding } },
+      schema: {
+        summary: "One finding, whole, with the decision in force on it",
+        tags,
+        params: IdParams,
+        response: { 200: Finding },
+      },
       config: { access: "read-only" },
     },
     async (req): Promise<FindingView> => {
@@ -250,14 +271,18 @@ export async function findingRoutes(app: ConsoleApp): Promise<void> {
         tags,
         params: IdParams,
         response: {
-          200: Type.Object({ revoked: Type.Boolean({ description: "false: there was none" }) }, { additionalProperties: false }),
+          200: Type.Object(
+            { revoked: Type.Boolean({ description: "false: there was none" }) },
+            { additionalProperties: false },
+          ),
         },
       },
       config: { access: "standard" },
     },
     async (req) => {
       const revoked = await findings().revokeState(req.params.id).catch(rethrow);
-      if (revoked) await audit.record({ actor: actorOf(req.principal), action: "finding.state-revoke", target: req.params.id });
+      if (revoked)
+        await audit.record({ actor: actorOf(req.principal), action: "finding.state-revoke", target: req.params.id });
       return { revoked };
     },
   );

@@ -32,7 +32,9 @@ export const ScanBody = Type.Object(
       {
         kind: Type.Enum(TARGET_KINDS),
         ref: Type.String({ description: "what users see: an image tag, a file name, a host or container name" }),
-        key: Nullable(Type.String({ description: "scans with the same key look at the same thing (diffs, the latest view)" })),
+        key: Nullable(
+          Type.String({ description: "scans with the same key look at the same thing (diffs, the latest view)" }),
+        ),
         nodeId: Nullable(Type.String()),
       },
       { additionalProperties: false },
@@ -41,7 +43,9 @@ export const ScanBody = Type.Object(
     state: Type.Enum(JOB_STATES),
     progress: Type.Number({ minimum: 0, maximum: 1 }),
     message: Nullable(Type.String()),
-    error: Nullable(Type.String({ description: "why it failed: the engine's message (bad archive or SBOM), the deadline…" })),
+    error: Nullable(
+      Type.String({ description: "why it failed: the engine's message (bad archive or SBOM), the deadline…" }),
+    ),
     attempts: Type.Integer(),
     jobId: Nullable(Type.String()),
     createdBy: Type.String(),
@@ -111,7 +115,8 @@ export function httpErrorOf(e: unknown): unknown {
       : e.reason === "too-large"
         ? new HttpError(413, "body_too_large", e.message)
         : badRequest(e.message);
-  if (e instanceof FindingsError) return e.reason === "not-found" ? new HttpError(404, "not_found", e.message) : badRequest(e.message);
+  if (e instanceof FindingsError)
+    return e.reason === "not-found" ? new HttpError(404, "not_found", e.message) : badRequest(e.message);
   return e;
 }
 
@@ -173,7 +178,12 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
             createdBy: actorOf(req.principal),
           })
           .catch(rethrow);
-        await audit.record({ actor: actorOf(req.principal), action: "scan.create", target: scan.id, detail: { kind: "image-archive", scanners: scan.scanners } });
+        await audit.record({
+          actor: actorOf(req.principal),
+          action: "scan.create",
+          target: scan.id,
+          detail: { kind: "image-archive", scanners: scan.scanners },
+        });
         return reply.status(202).send(scan);
       },
     );
@@ -183,7 +193,8 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
       {
         schema: {
           summary: "Match an SBOM (CycloneDX or SPDX JSON) sent as the request body against the vulnerability DB",
-          description: "The body is the SBOM document (any content type). The scan runs as a job: poll GET /scans/{id}.",
+          description:
+            "The body is the SBOM document (any content type). The scan runs as a job: poll GET /scans/{id}.",
           tags,
           querystring: Type.Object({ name: Type.Optional(TargetName) }, { additionalProperties: false }),
           response: { 202: ScanBody },
@@ -199,7 +210,12 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
             createdBy: actorOf(req.principal),
           })
           .catch(rethrow);
-        await audit.record({ actor: actorOf(req.principal), action: "scan.create", target: scan.id, detail: { kind: "sbom" } });
+        await audit.record({
+          actor: actorOf(req.principal),
+          action: "scan.create",
+          target: scan.id,
+          detail: { kind: "sbom" },
+        });
         return reply.status(202).send(scan);
       },
     );
@@ -252,7 +268,12 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ scans: Type.Array(ScanBody), next: Nullable(Type.String()) }, { additionalProperties: false }) },
+        response: {
+          200: Type.Object(
+            { scans: Type.Array(ScanBody), next: Nullable(Type.String()) },
+            { additionalProperties: false },
+          ),
+        },
       },
       config: { access: "read-only" },
     },
@@ -276,7 +297,12 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
   app.get(
     "/scans/:id",
     {
-      schema: { summary: "One scan, with its state, progress and summary", tags, params: IdParams, response: { 200: ScanBody } },
+      schema: {
+        summary: "One scan, with its state, progress and summary",
+        tags,
+        params: IdParams,
+        response: { 200: ScanBody },
+      },
       config: { access: "read-only" },
     },
     async (req): Promise<ScanRecord> => {
@@ -304,7 +330,8 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
     },
     async (req) => {
       const cancelled = await scans().cancel(req.params.id).catch(rethrow);
-      if (cancelled) await audit.record({ actor: actorOf(req.principal), action: "scan.cancel", target: req.params.id });
+      if (cancelled)
+        await audit.record({ actor: actorOf(req.principal), action: "scan.cancel", target: req.params.id });
       return { cancelled };
     },
   );

@@ -18,7 +18,10 @@ const Feed = Type.Object(
   { additionalProperties: false },
 );
 const VulnDb = Type.Union([
-  Type.Object({ present: Type.Literal(false), path: Type.String(), problem: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { present: Type.Literal(false), path: Type.String(), problem: Type.String() },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       present: Type.Literal(true),
@@ -40,7 +43,14 @@ export async function systemRoutes(app: ConsoleApp): Promise<void> {
 
   app.get(
     "/health",
-    { schema: { summary: "Liveness: the console answers and its store does", tags, response: { 200: Type.Object({ status: Type.Literal("ok") }, { additionalProperties: false }) } }, config: { access: "public" } },
+    {
+      schema: {
+        summary: "Liveness: the console answers and its store does",
+        tags,
+        response: { 200: Type.Object({ status: Type.Literal("ok") }, { additionalProperties: false }) },
+      },
+      config: { access: "public" },
+    },
     async () => {
       await store.db.selectFrom("console_secrets").select("name").limit(1).execute();
       return { status: "ok" as const };
@@ -55,20 +65,34 @@ export async function systemRoutes(app: ConsoleApp): Promise<void> {
         tags,
         response: {
           200: Type.Object(
-            { version: Type.String(), storage: Type.Union([Type.Literal("sqlite"), Type.Literal("postgres")]), vulnDb: VulnDb, refreshEveryHours: Type.Number() },
+            {
+              version: Type.String(),
+              storage: Type.Union([Type.Literal("sqlite"), Type.Literal("postgres")]),
+              vulnDb: VulnDb,
+              refreshEveryHours: Type.Number(),
+            },
             { additionalProperties: false },
           ),
         },
       },
       config: { access: "read-only" },
     },
-    async () => ({ version: ENGINE_VERSION, storage: store.engine, vulnDb: vulnDbStatus(config.vulnDbDir), refreshEveryHours: config.refreshEveryHours }),
+    async () => ({
+      version: ENGINE_VERSION,
+      storage: store.engine,
+      vulnDb: vulnDbStatus(config.vulnDbDir),
+      refreshEveryHours: config.refreshEveryHours,
+    }),
   );
 
   app.post(
     "/system/vulndb/refresh",
     {
-      schema: { summary: "Refresh the vulnerability DB now (a job; returns the one already running if any)", tags, response: { 202: Type.Object({ jobId: Type.String() }, { additionalProperties: false }) } },
+      schema: {
+        summary: "Refresh the vulnerability DB now (a job; returns the one already running if any)",
+        tags,
+        response: { 202: Type.Object({ jobId: Type.String() }, { additionalProperties: false }) },
+      },
       config: { access: "admin" },
     },
     async (req, reply) => {

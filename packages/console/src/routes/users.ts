@@ -14,7 +14,12 @@ const Invitation = Type.Object(
     createdBy: Type.String(),
     createdAt: Time,
     expiresAt: Time,
-    state: Type.Union([Type.Literal("pending"), Type.Literal("used"), Type.Literal("revoked"), Type.Literal("expired")]),
+    state: Type.Union([
+      Type.Literal("pending"),
+      Type.Literal("used"),
+      Type.Literal("revoked"),
+      Type.Literal("expired"),
+    ]),
   },
   { additionalProperties: false },
 );
@@ -38,7 +43,14 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
 
   app.get(
     "/users",
-    { schema: { summary: "Every user", tags, response: { 200: Type.Object({ users: Type.Array(User) }, { additionalProperties: false }) } }, config: { access: "admin" } },
+    {
+      schema: {
+        summary: "Every user",
+        tags,
+        response: { 200: Type.Object({ users: Type.Array(User) }, { additionalProperties: false }) },
+      },
+      config: { access: "admin" },
+    },
     async () => ({ users: await accounts.list() }),
   );
 
@@ -49,7 +61,10 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
         summary: "Change a user's role or disable/enable them (disabling revokes their sessions, tokens and keys' use)",
         tags,
         params: IdParams,
-        body: Type.Object({ role: Type.Optional(RoleName), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
+        body: Type.Object(
+          { role: Type.Optional(RoleName), disabled: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: { 200: User },
       },
       config: { access: "admin" },
@@ -71,7 +86,13 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/users/:id/password-reset",
     {
-      schema: { summary: "A one-time password reset link for a user (shown once)", tags, params: IdParams, body: Type.Object({ ttlSeconds: Ttl }, { additionalProperties: false }), response: { 201: Link } },
+      schema: {
+        summary: "A one-time password reset link for a user (shown once)",
+        tags,
+        params: IdParams,
+        body: Type.Object({ ttlSeconds: Ttl }, { additionalProperties: false }),
+        response: { 201: Link },
+      },
       config: { access: "admin" },
     },
     async (req, reply) => {
@@ -86,13 +107,22 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
         ttlSeconds: req.body.ttlSeconds ?? 72 * 3600,
       });
       await audit.record({ actor: actorOf(req.principal), action: "user.password-reset-link", target: user.id });
-      return reply.status(201).send({ id: link.id, token: link.token, url: linkFor(link.token), expiresAt: link.expiresAt });
+      return reply
+        .status(201)
+        .send({ id: link.id, token: link.token, url: linkFor(link.token), expiresAt: link.expiresAt });
     },
   );
 
   app.get(
     "/invitations",
-    { schema: { summary: "Invitations and reset links, newest first", tags, response: { 200: Type.Object({ invitations: Type.Array(Invitation) }, { additionalProperties: false }) } }, config: { access: "admin" } },
+    {
+      schema: {
+        summary: "Invitations and reset links, newest first",
+        tags,
+        response: { 200: Type.Object({ invitations: Type.Array(Invitation) }, { additionalProperties: false }) },
+      },
+      config: { access: "admin" },
+    },
     async () => {
       const now = new Date().toISOString();
       const rows = await accounts.invitations();
@@ -105,7 +135,13 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
           createdBy: r.created_by,
           createdAt: r.created_at,
           expiresAt: r.expires_at,
-          state: r.used_at ? ("used" as const) : r.revoked_at ? ("revoked" as const) : r.expires_at <= now ? ("expired" as const) : ("pending" as const),
+          state: r.used_at
+            ? ("used" as const)
+            : r.revoked_at
+              ? ("revoked" as const)
+              : r.expires_at <= now
+                ? ("expired" as const)
+                : ("pending" as const),
         })),
       };
     },
@@ -131,8 +167,15 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
           createdBy: userOf(req.principal).userId,
           ttlSeconds: req.body.ttlSeconds ?? 72 * 3600,
         });
-        await audit.record({ actor: actorOf(req.principal), action: "invitation.create", target: req.body.email.toLowerCase(), detail: { role: req.body.role } });
-        return reply.status(201).send({ id: link.id, token: link.token, url: linkFor(link.token), expiresAt: link.expiresAt });
+        await audit.record({
+          actor: actorOf(req.principal),
+          action: "invitation.create",
+          target: req.body.email.toLowerCase(),
+          detail: { role: req.body.role },
+        });
+        return reply
+          .status(201)
+          .send({ id: link.id, token: link.token, url: linkFor(link.token), expiresAt: link.expiresAt });
       } catch (e) {
         if (e instanceof AccountError) throw conflict(e.message, e.code);
         throw e;
@@ -142,7 +185,15 @@ export async function userRoutes(app: ConsoleApp): Promise<void> {
 
   app.delete(
     "/invitations/:id",
-    { schema: { summary: "Revoke a pending invitation or reset link", tags, params: IdParams, response: { 204: Type.Null() } }, config: { access: "admin" } },
+    {
+      schema: {
+        summary: "Revoke a pending invitation or reset link",
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
+      config: { access: "admin" },
+    },
     async (req, reply) => {
       if (!(await accounts.revokeInvitation(req.params.id))) throw notFound("pending invitation");
       await audit.record({ actor: actorOf(req.principal), action: "invitation.revoke", target: req.params.id });

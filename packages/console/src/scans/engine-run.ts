@@ -8,10 +8,10 @@ import {
   loadDefaultPack,
   MalwareScanner,
   Matcher,
+  openTarget,
   readSbomFile,
   SecretScanner,
   type Source,
-  openTarget,
   VulnDb,
 } from "@rampart/engine";
 import type { ScanResults } from "./rows.js";
@@ -89,7 +89,11 @@ function named(path: string, name: string): (e: unknown) => never {
 }
 
 /** Matches an inventory's packages against the console's vulnerability DB (opened fresh: refreshes replace it). */
-export function match(inventory: Inventory, scanners: readonly Scanner[], o: Pick<EngineRunOptions, "vulnDbDir">): EngineOutcome {
+export function match(
+  inventory: Inventory,
+  scanners: readonly Scanner[],
+  o: Pick<EngineRunOptions, "vulnDbDir">,
+): EngineOutcome {
   const base = { source: inventory.source, warnings: [...inventory.warnings] };
   if (!scanners.includes("vuln")) return { ...base, packageCount: 0, results: { findings: [] } };
   const db = VulnDb.open(o.vulnDbDir);
@@ -117,7 +121,9 @@ async function contentScanners(
     : undefined;
   let malware: MalwareScanner | undefined;
   try {
-    malware = scanners.includes("malware") ? await MalwareScanner.create({ packs: [await loadDefaultPack()] }) : undefined;
+    malware = scanners.includes("malware")
+      ? await MalwareScanner.create({ packs: [await loadDefaultPack()] })
+      : undefined;
   } catch (e) {
     await secret?.close();
     throw e;

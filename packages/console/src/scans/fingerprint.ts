@@ -11,7 +11,10 @@ import type { TargetKind } from "./tables.js";
  * Hashed so the key is short and of one length whatever the purl or path.
  */
 export function fingerprintOf(
-  f: { kind: "vuln"; finding: Finding } | { kind: "secret"; finding: SecretFinding } | { kind: "malware"; finding: MalwareFinding },
+  f:
+    | { kind: "vuln"; finding: Finding }
+    | { kind: "secret"; finding: SecretFinding }
+    | { kind: "malware"; finding: MalwareFinding },
 ): string {
   const parts =
     f.kind === "vuln"

@@ -52,7 +52,12 @@ export async function storeResults(db: Kysely<Database>, r: StoredResults): Prom
   return prepared.summary;
 }
 
-async function writeResults(db: Kysely<Database>, r: StoredResults, rows: FindingsTable[], summary: ScanSummary): Promise<void> {
+async function writeResults(
+  db: Kysely<Database>,
+  r: StoredResults,
+  rows: FindingsTable[],
+  summary: ScanSummary,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH)
     await db
       .insertInto("findings")

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Finding, type MalwareFinding, type SecretFinding, SEVERITIES, type Severity } from "@rampart/engine";
+import { type Finding, type MalwareFinding, SEVERITIES, type SecretFinding, type Severity } from "@rampart/engine";
 import { fingerprintOf } from "./fingerprint.js";
 import type { FindingKind, FindingsTable } from "./tables.js";
 

@@ -31,7 +31,14 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     store = await openStore(t.config);
     dataDir = mkdtempSync(join(tmpdir(), "rampart-scans-"));
     jobs = fastQueue(store);
-    scans = new ScanService({ store, jobs, dataDir, vulnDbDir: vulnDbDir(), uploadLimit: 512 * 1024 * 1024, pollMs: 50 });
+    scans = new ScanService({
+      store,
+      jobs,
+      dataDir,
+      vulnDbDir: vulnDbDir(),
+      uploadLimit: 512 * 1024 * 1024,
+      pollMs: 50,
+    });
     findings = new FindingsService(store);
     await jobs.start();
     await scans.start();
@@ -69,7 +76,10 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     // The uploaded archive is gone once the results are in.
     expect(uploadsLeft()).toEqual([]);
 
-    const all = await findings.list({ scanId: created.id, status: ["open", "accepted", "false-positive"] }, { limit: 500 });
+    const all = await findings.list(
+      { scanId: created.id, status: ["open", "accepted", "false-positive"] },
+      { limit: 500 },
+    );
     const rows = [...all.items];
     for (let next = all.next; next; ) {
       const p = await findings.list({ scanId: created.id }, { limit: 500, cursor: next });
@@ -206,7 +216,12 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     // The same upload arriving again, and the hook replayed as on a restart: still one scan, one job.
     await sensors.upload(node.id, "u-sbom", sbomUpload);
     await scans.recover();
-    await sensors.upload(node.id, "u-done", { scanId, kind: "done", content: { warnings: ["partial: /proc skipped"] }, target });
+    await sensors.upload(node.id, "u-done", {
+      scanId,
+      kind: "done",
+      content: { warnings: ["partial: /proc skipped"] },
+      target,
+    });
     const scan = await scans.get(scanId);
     expect(scan?.target).toEqual({ kind: "host", ref: "db-1", key: `node:${node.id}/host`, nodeId: node.id });
     const jobsOfScan = (await jobs.list({ kind: NODE_SCAN_JOB, limit: 1000 })).filter(
@@ -226,7 +241,11 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     const rows = await store.db.selectFrom("findings").select("id").where("scan_id", "=", scanId).execute();
     expect(rows.length).toBe(before);
     // Another node cannot post into this scan.
-    const other = await sensors.register(await sensorKey(store), { machineId: `m-${randomUUID()}`, hostname: "x", agentVersion: "0.1.0" });
+    const other = await sensors.register(await sensorKey(store), {
+      machineId: `m-${randomUUID()}`,
+      hostname: "x",
+      agentVersion: "0.1.0",
+    });
     const foreign = await sensors.upload(other.node.id, "u-x", { scanId, kind: "done", content: {} });
     expect(foreign.hookError).toBeInstanceOf(UploadRejectedError);
     expect(String(foreign.hookError)).toMatch(/not a scan of this node/);
@@ -244,26 +263,44 @@ describe.each(ENGINES)("scans on %s", (engine) => {
   it("fails a node scan when the sensor reports failure, and a bad SBOM from a sensor with the reader's message", async () => {
     const sensors = new SensorService(store);
     sensors.setUploadHook((u) => scans.ingestSensorUpload(u));
-    const { node } = await sensors.register(await sensorKey(store), { machineId: `m-${randomUUID()}`, hostname: "h", agentVersion: "0.1.0" });
+    const { node } = await sensors.register(await sensorKey(store), {
+      machineId: `m-${randomUUID()}`,
+      hostname: "h",
+      agentVersion: "0.1.0",
+    });
     const a = await scans.createNodeScan({ nodeId: node.id, target: { kind: "host" }, createdBy: "user:test" });
     const ra = finished(jobs, a.jobId);
     await sensors.pullActions(node.id, 5);
-    await sensors.upload(node.id, randomUUID(), { scanId: a.id, kind: "failed", content: { error: "disk read error" } });
+    await sensors.upload(node.id, randomUUID(), {
+      scanId: a.id,
+      kind: "failed",
+      content: { error: "disk read error" },
+    });
     const ja = await ra;
     expect(ja.state).toBe("failed");
     expect(ja.error).toContain("disk read error");
 
-    const b = await scans.createNodeScan({ nodeId: node.id, target: { kind: "container", ref: "web" }, createdBy: "user:test" });
+    const b = await scans.createNodeScan({
+      nodeId: node.id,
+      target: { kind: "container", ref: "web" },
+      createdBy: "user:test",
+    });
     const rb = finished(jobs, b.jobId);
     await sensors.pullActions(node.id, 5);
-    const bad = await sensors.upload(node.id, randomUUID(), { scanId: b.id, kind: "sbom", content: { bomFormat: "NotCycloneDX" } });
+    const bad = await sensors.upload(node.id, randomUUID(), {
+      scanId: b.id,
+      kind: "sbom",
+      content: { bomFormat: "NotCycloneDX" },
+    });
     // Refused at once (the sensor's 400), and the scan fails with the reader's message when the sensor ends it.
     expect(String(bad.hookError)).toMatch(/not an SBOM we read/);
     await sensors.upload(node.id, randomUUID(), { scanId: b.id, kind: "done", content: {} });
     const jb = await rb;
     expect(jb.state).toBe("failed");
     expect(jb.error).toMatch(/not an SBOM we read/);
-    await expect(scans.createNodeScan({ nodeId: "nope", target: { kind: "host" }, createdBy: "u" })).rejects.toMatchObject({
+    await expect(
+      scans.createNodeScan({ nodeId: "nope", target: { kind: "host" }, createdBy: "u" }),
+    ).rejects.toMatchObject({
       reason: "not-found",
     });
     await sensors.stop();
@@ -283,7 +320,10 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     // The console stopped between recording the scan and enqueueing its job.
     const orphan = await idle.createSbomScan({ sbom: trivySbom(), name: "orphan", createdBy: "user:test" });
     await store.db.updateTable("scans").set({ job_id: null }).where("id", "=", orphan.id).execute();
-    await store.db.deleteFrom("jobs").where("id", "=", orphan.jobId ?? "").execute();
+    await store.db
+      .deleteFrom("jobs")
+      .where("id", "=", orphan.jobId ?? "")
+      .execute();
     await scans.recover();
     const job = await finished(jobs, (await scans.get(orphan.id))?.jobId ?? null);
     expect(job.state).toBe("complete");

@@ -15,7 +15,10 @@ export class SensorUploadError extends Error {
   override name = "SensorUploadError";
 }
 
-function valid<T>(check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ instancePath: string; message: string }> }, u: StoredUpload): T {
+function valid<T>(
+  check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ instancePath: string; message: string }> },
+  u: StoredUpload,
+): T {
   if (check.Check(u.body.content)) return u.body.content as T;
   const first = [...check.Errors(u.body.content)][0];
   throw new SensorUploadError(

@@ -38,10 +38,7 @@ export const SecretFindingBody = Type.Object(
 const Meta = Type.Record(Type.String({ maxLength: 128 }), Type.Union([Text(4096), Type.Number(), Type.Boolean()]), {
   maxProperties: 64,
 });
-const Hit = Type.Object(
-  { identifier: Text(128), offset: Count, length: Count },
-  { additionalProperties: false },
-);
+const Hit = Type.Object({ identifier: Text(128), offset: Count, length: Count }, { additionalProperties: false });
 
 /** A MalwareFinding as the engine writes it: the rule, where the file is, its sha256; never the file's bytes. */
 export const MalwareFindingBody = Type.Object(

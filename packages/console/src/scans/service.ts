@@ -13,8 +13,8 @@ import { markUploadProcessed, type StoredUpload, unprocessedUploads, uploadsForS
 import { type EngineOutcome, scanImageArchive, scanSbomFile } from "./engine-run.js";
 import { targetKeyOf } from "./fingerprint.js";
 import { type ScanRecord, toScanRecord } from "./records.js";
-import type { ScanSummary } from "./rows.js";
 import { prepareResults } from "./results.js";
+import type { ScanSummary } from "./rows.js";
 import { checkContent, SensorUploadError, sensorOutcome } from "./sensor-results.js";
 import type { ScanAction } from "./sensor-upload.js";
 import { SCANNERS, type Scanner, type ScansTable, type TargetKind } from "./tables.js";
@@ -154,11 +154,11 @@ export class ScanService {
     if (problem) throw new UploadRejectedError(problem);
     const scan = await this.withJobs().where("scans.id", "=", upload.scanId).executeTakeFirst();
     if (scan && scan.node_id !== upload.nodeId)
-      throw new UploadRejectedError(`scan ${upload.scanId} is not a scan of this node`);
+      return this.refuse(upload, `scan ${upload.scanId} is not a scan of this node`);
     if (!scan) {
       const target = upload.body.target;
       if (!target)
-        throw new UploadRejectedError(`scan ${upload.scanId} is unknown: a scan the sensor started needs its target`);
+        return this.refuse(upload, `scan ${upload.scanId} is unknown: a scan the sensor started needs its target`);
       const inserted = await this.store.db
         .insertInto("scans")
         .values({
@@ -188,6 +188,12 @@ export class ScanService {
     if (upload.kind === "done" || upload.kind === "failed") this.ends.emit(upload.scanId);
   }
 
+  /** An upload nothing will ever read: marked processed (so it is not replayed), and refused. */
+  private async refuse(upload: StoredUpload, why: string): Promise<never> {
+    await markUploadProcessed(this.store, upload.id);
+    throw new UploadRejectedError(why);
+  }
+
   /**
    * After a start or a crash: gives a job to scans created without one (the console stopped between the two),
    * and replays the sensor uploads not processed yet (a scan the sensor started whose first upload's hook failed).
@@ -200,7 +206,8 @@ export class ScanService {
       .where("job_id", "is", null)
       .execute();
     for (const s of orphans) await this.enqueue(s.id, NODE_TARGETS.includes(s.target_kind) ? NODE_SCAN_JOB : SCAN_JOB);
-    for (const u of await unprocessedUploads(this.store, 10_000)) await this.ingestSensorUpload(u).catch(() => undefined);
+    for (const u of await unprocessedUploads(this.store, 10_000))
+      await this.ingestSensorUpload(u).catch(() => undefined);
   }
 
   /** Recovers (see recover), then sweeps leftover uploads every few minutes until stop. */
@@ -241,7 +248,10 @@ export class ScanService {
           .where("scans.id", "in", ids.slice(i, i + 500))
           .execute();
         for (const r of rows)
-          if (r.input_path === join(this.uploads, byScan.get(r.id) ?? "") && (r.job_state === null || r.job_state === "queued" || r.job_state === "running"))
+          if (
+            r.input_path === join(this.uploads, byScan.get(r.id) ?? "") &&
+            (r.job_state === null || r.job_state === "queued" || r.job_state === "running")
+          )
             live.add(r.id);
       }
       for (const [id, name] of byScan) {
@@ -280,12 +290,19 @@ export class ScanService {
         eb.or([eb("scans.created_at", "<", at), eb.and([eb("scans.created_at", "=", at), eb("scans.id", "<", id)])]),
       );
     }
-    const rows = await q.orderBy("scans.created_at", "desc").orderBy("scans.id", "desc").limit(limit + 1).execute();
+    const rows = await q
+      .orderBy("scans.created_at", "desc")
+      .orderBy("scans.id", "desc")
+      .limit(limit + 1)
+      .execute();
     const items = rows.slice(0, limit).map(toScanRecord);
     const last = items[items.length - 1];
     return {
       items,
-      next: rows.length > limit && last ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString("base64url") : null,
+      next:
+        rows.length > limit && last
+          ? Buffer.from(JSON.stringify([last.createdAt, last.id])).toString("base64url")
+          : null,
     };
   }
 
@@ -338,7 +355,10 @@ export class ScanService {
     }
     if (bytes === 0) {
       await rm(join(this.uploads, file), { force: true });
-      throw new ScanError("invalid", `the ${kind === "sbom" ? "SBOM" : "image archive"} is empty: send it as the request body`);
+      throw new ScanError(
+        "invalid",
+        `the ${kind === "sbom" ? "SBOM" : "image archive"} is empty: send it as the request body`,
+      );
     }
     await this.insertScan({
       id,
@@ -355,7 +375,10 @@ export class ScanService {
   }
 
   private async insertScan(
-    r: Pick<ScansTable, "id" | "target_kind" | "target_ref" | "target_key" | "node_id" | "scanners" | "input_path" | "created_by">,
+    r: Pick<
+      ScansTable,
+      "id" | "target_kind" | "target_ref" | "target_key" | "node_id" | "scanners" | "input_path" | "created_by"
+    >,
   ): Promise<void> {
     await this.store.db
       .insertInto("scans")
@@ -434,7 +457,8 @@ export class ScanService {
         targetKey: scan.target_key ?? targetKeyOf(scan.target_kind, ref),
         targetRef: ref === scan.id ? scan.target_ref : ref,
         nodeId: null,
-        imageRef: scan.target_kind === "image-archive" || src.tags?.[0] ? ref : null,
+        // An SBOM's image is the one it describes, when it names one.
+        imageRef: scan.target_kind === "image-archive" ? ref : (src.tags?.[0] ?? null),
         createdAt: scan.created_at,
         source: src,
         packageCount: outcome.packageCount,
@@ -562,7 +586,11 @@ export class ScanService {
   }
 
   private async dropInput(scanId: string): Promise<void> {
-    const row = await this.store.db.selectFrom("scans").select("input_path").where("id", "=", scanId).executeTakeFirst();
+    const row = await this.store.db
+      .selectFrom("scans")
+      .select("input_path")
+      .where("id", "=", scanId)
+      .executeTakeFirst();
     if (!row?.input_path) return;
     await this.store.db.updateTable("scans").set({ input_path: null }).where("id", "=", scanId).execute();
     await rm(row.input_path, { force: true });

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store, StoreError } from "./open.js";
 import { migrationsFor } from "./migrations/index.js";
+import { openStore, type Store, StoreError } from "./open.js";
 import { ENGINES, type TestStore, testStore } from "./test-support.js";
 
 const now = () => new Date().toISOString();

@@ -31,7 +31,11 @@ export class VulnDbRefresh {
     private readonly s: RefreshSettings,
   ) {
     jobs.work(REFRESH_JOB, async () => {
-      const res = await updateDb({ dbDir: s.dbDir, ...(s.from ? { from: s.from } : {}), ...(s.log ? { log: s.log } : {}) });
+      const res = await updateDb({
+        dbDir: s.dbDir,
+        ...(s.from ? { from: s.from } : {}),
+        ...(s.log ? { log: s.log } : {}),
+      });
       return { path: res.path, feeds: res.feeds };
     });
   }
@@ -39,7 +43,13 @@ export class VulnDbRefresh {
   /** Enqueue a refresh now (or return the one already queued or running). */
   now(): Promise<string> {
     this.lastEnqueued = Date.now();
-    return this.jobs.enqueue({ kind: REFRESH_JOB, payload: {}, deadlineSeconds: 3600, maxAttempts: 3, singletonKey: REFRESH_JOB });
+    return this.jobs.enqueue({
+      kind: REFRESH_JOB,
+      payload: {},
+      deadlineSeconds: 3600,
+      maxAttempts: 3,
+      singletonKey: REFRESH_JOB,
+    });
   }
 
   /** Whether the schedule wants a refresh, and if so enqueue it. */

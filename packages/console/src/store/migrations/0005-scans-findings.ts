@@ -78,6 +78,9 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     findings_scan_kind: ["scan_id", "kind"],
     // Across targets (the latest view) and the filters.
     findings_risk: ["risk", "id"],
+    findings_severity: ["severity_weight", "risk", "id"],
+    findings_epss: ["epss", "id"],
+    findings_published: ["published", "id"],
     findings_cve: ["cve_id", "risk"],
     findings_purl: ["purl"],
     findings_package: ["package_name", "package_version"],
