@@ -26,23 +26,33 @@ const rssMb = (pid: number, field: "VmRSS" | "VmHWM") => {
   return Number(m?.[1] ?? 0) / 1024;
 };
 
+/** CPU seconds the process used so far (user + system, from /proc/PID/stat; clock ticks of 1/100 s). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 /** Runs `op` from `CONNECTIONS` workers for `SECONDS`; returns completed calls per second (non-2xx count as errors). */
 async function rate(
   op: (worker: number, i: number) => Promise<number>,
-): Promise<{ perSecond: number; errors: number }> {
+): Promise<{ perSecond: number; errors: number; statuses: Record<number, number> }> {
   const end = Date.now() + SECONDS * 1000;
   let done = 0;
   let errors = 0;
+  const statuses: Record<number, number> = {};
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async (_, w) => {
       for (let i = 0; Date.now() < end; i++) {
         const status = await op(w, i);
         if (status >= 200 && status < 300) done++;
-        else errors++;
+        else {
+          errors++;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        }
       }
     }),
   );
-  return { perSecond: done / SECONDS, errors };
+  return { perSecond: done / SECONDS, errors, statuses };
 }
 
 async function run(engine: "sqlite" | "postgres") {
@@ -81,13 +91,19 @@ async function run(engine: "sqlite" | "postgres") {
     const loaded = rssMb(pid, "VmRSS");
     const health = await rate(() => client.call("GET", "/health", undefined, "").then((r) => r.status));
     // Each worker owns a slice of the nodes, so each node's reports stay in sequence.
+    const consoleCpu0 = cpuSeconds(pid);
+    const clientCpu0 = process.cpuUsage();
+    const owned = Array.from({ length: CONNECTIONS }, (_, w) => sensors.filter((_, k) => k % CONNECTIONS === w));
     const reports = await rate(async (w, i) => {
-      const mine = Math.ceil(NODES / CONNECTIONS);
-      const s = sensors[w * mine + (i % mine)] ?? (sensors[w] as SimulatedSensor);
+      const mine = owned[w] as SimulatedSensor[];
+      const s = mine[i % mine.length] as SimulatedSensor;
       const r = await s.delta();
       if (r.status !== 200) s.seq--;
       return r.status;
     });
+    const consoleCpu = cpuSeconds(pid) - consoleCpu0;
+    const clientCpu = process.cpuUsage(clientCpu0);
+    const reportCount = reports.perSecond * SECONDS;
     const result = {
       engine,
       nodes: NODES,
@@ -97,7 +113,12 @@ async function run(engine: "sqlite" | "postgres") {
       healthPerSecond: Math.round(health.perSecond),
       reportsPerSecond: Math.round(reports.perSecond),
       reportErrors: reports.errors,
+      reportErrorStatuses: reports.statuses,
       ratioToHealth: Number((reports.perSecond / health.perSecond).toFixed(2)),
+      // What one report costs the console, and what the console alone could take with every core to itself.
+      consoleCpuMsPerReport: Number(((consoleCpu * 1000) / reportCount).toFixed(3)),
+      clientCpuMsPerReport: Number(((clientCpu.user + clientCpu.system) / 1000 / reportCount).toFixed(3)),
+      consoleCapacityPerCore: Math.round(reportCount / consoleCpu),
       rssIdleMb: Math.round(idle),
       rssWithNodesMb: Math.round(loaded),
       rssAfterMb: Math.round(rssMb(pid, "VmRSS")),
@@ -105,7 +126,8 @@ async function run(engine: "sqlite" | "postgres") {
     };
     console.log(
       `${engine}: ${result.reportsPerSecond} reports/s (goal ≥ 2,000; ${result.ratioToHealth}× the ${result.healthPerSecond}/s of GET /health), ` +
-        `${result.reportErrors} refused; ${NODES} nodes registered with full reports in ${result.registerAndFullReportSeconds} s; ` +
+        `console CPU ${result.consoleCpuMsPerReport} ms/report (${result.consoleCapacityPerCore}/s per core), client ${result.clientCpuMsPerReport} ms/report, ` +
+        `${result.reportErrors} refused ${JSON.stringify(result.reportErrorStatuses)}; ${NODES} nodes registered with full reports in ${result.registerAndFullReportSeconds} s; ` +
         `RSS idle ${result.rssIdleMb} MB, with ${NODES} nodes ${result.rssWithNodesMb} MB, peak ${result.rssPeakMb} MB (goal ≤ 300)`,
     );
     return result;
