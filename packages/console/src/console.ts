@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultDbDir } from "@rampart/engine";
 import type { FastifyServerOptions } from "fastify";
@@ -27,8 +29,8 @@ export interface ConsoleOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | null;
   /** Heartbeat interval, offline threshold, redelivery (tests shorten them). */
   sensors?: Partial<SensorSettings>;
-  /** Tests: a job queue with short intervals. */
-  jobs?: (services: Pick<ConsoleServices, "store">) => JobQueue;
+  /** Tests: a job queue with short intervals (it must run the jobs pinned to `instance`). */
+  jobs?: (o: { store: ConsoleServices["store"]; instance: string }) => JobQueue;
 }
 
 export interface Console {
@@ -54,7 +56,10 @@ export async function createConsole(o: ConsoleOptions): Promise<Console> {
       ...(o.settings?.feedsFrom ? { feedsFrom: o.settings.feedsFrom } : {}),
     };
     const tokens = await Tokens.open(store, o.tokenTimes);
-    const jobs = o.jobs ? o.jobs({ store }) : new StoreJobQueue(store, leaseFromEnvironment());
+    const instance = await instanceId(o.dataDir);
+    const jobs = o.jobs
+      ? o.jobs({ store, instance })
+      : new StoreJobQueue(store, { ...leaseFromEnvironment(), instance });
     const sensors = new SensorService(store, o.sensors);
     const scans = new ScanService({
       store,
@@ -122,4 +127,22 @@ function leaseFromEnvironment(): { leaseSeconds?: number; reapMs?: number } {
   const lease = Number(process.env.RAMPART_JOB_LEASE_SECONDS);
   if (!(lease >= 1)) return {};
   return { leaseSeconds: lease, reapMs: Math.min(5_000, lease * 500) };
+}
+
+/**
+ * This console's stable identity, kept in its data directory (a restart keeps it): jobs whose input is a file
+ * in this directory are pinned to it.
+ */
+async function instanceId(dataDir: string): Promise<string> {
+  const file = join(dataDir, "instance-id");
+  try {
+    const id = (await readFile(file, "utf8")).trim();
+    if (/^[0-9a-f-]{36}$/.test(id)) return id;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  const id = randomUUID();
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${id}\n`, { flag: "w" });
+  return id;
 }

@@ -33,8 +33,8 @@ export async function testConsole(
   const t: TestStore = await testStore(engine);
   const dataDir = mkdtempSync(join(tmpdir(), "rampart-console-"));
   const console = await createConsole({
-    jobs: ({ store }) =>
-      new StoreJobQueue(store, { pollMs: 50, leaseSeconds: 3, reapMs: 500, backoffSeconds: () => 0 }),
+    jobs: ({ store, instance }) =>
+      new StoreJobQueue(store, { pollMs: 50, leaseSeconds: 3, reapMs: 500, backoffSeconds: () => 0, instance }),
     ...options,
     store: t.config,
     dataDir,

@@ -20,6 +20,11 @@ export interface JobSpec {
   singletonKey?: string;
   /** Do not start before this time (ISO 8601). */
   runAfter?: string;
+  /**
+   * Only the console with this instance id may run it (its input is a file in that console's data
+   * directory). Unpinned jobs run on any console.
+   */
+  pinTo?: string;
 }
 
 export interface JobRecord {
@@ -49,6 +54,14 @@ export interface JobContext {
 
 /** A handler returns the job's result (JSON), or throws to fail the attempt (retried while attempts remain). */
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
+
+/**
+ * Thrown by a handler when trying again cannot help (a malformed archive or SBOM, a sensor that reported it
+ * could not scan): the job fails at once with this message instead of being retried.
+ */
+export class PermanentJobError extends Error {
+  override name = "PermanentJobError";
+}
 
 /** The transaction a completion's writes run in (the store's Kysely transaction). */
 export type JobTransaction = import("kysely").Transaction<import("../store/schema.js").Database>;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, type Store } from "../store/open.js";
 import { ENGINES, type TestStore, testStore } from "../store/test-support.js";
-import { Completion, type JobRecord } from "./queue.js";
+import { Completion, type JobRecord, PermanentJobError } from "./queue.js";
 import { StoreJobQueue } from "./store-queue.js";
 
 const FAST = { pollMs: 20, leaseSeconds: 1, reapMs: 100, backoffSeconds: () => 0 };
@@ -207,5 +207,62 @@ describe("two consoles on one PostgreSQL database", () => {
     expect(new Set(runs).size).toBe(200);
     // Both consoles took part.
     expect(new Set(done.map((j) => j.result)).size).toBe(2);
+  });
+});
+
+describe.each(ENGINES)("pinned and permanently failing jobs (%s)", (engine) => {
+  let t: TestStore | undefined;
+  const stores: Store[] = [];
+  const queues: StoreJobQueue[] = [];
+  afterEach(async () => {
+    for (const q of queues.splice(0)) await q.stop();
+    for (const s of stores.splice(0)) await s.close();
+    await t?.drop();
+    t = undefined;
+  });
+  async function queue(instance: string) {
+    t ??= await testStore(engine);
+    const store = await openStore(t.config);
+    stores.push(store);
+    const q = new StoreJobQueue(store, { ...FAST, instance });
+    queues.push(q);
+    return q;
+  }
+
+  it("runs a pinned job only on its console, and fails a permanent error without retrying", async () => {
+    const here = await queue("console-a");
+    const ran: string[] = [];
+    here.work("k", async (p) => {
+      ran.push(`a:${p}`);
+      if (p === "malformed") throw new PermanentJobError("not an archive");
+      return "ok";
+    });
+    const pinned = await here.enqueue({
+      kind: "k",
+      payload: "mine",
+      deadlineSeconds: 30,
+      maxAttempts: 3,
+      pinTo: "console-b",
+    });
+    await here.start();
+    const bad = await finished(
+      here,
+      await here.enqueue({ kind: "k", payload: "malformed", deadlineSeconds: 30, maxAttempts: 3 }),
+    );
+    expect(bad).toMatchObject({ state: "failed", attempts: 1, error: "not an archive" });
+    await sleep(200);
+    expect((await here.get(pinned))?.state).toBe("queued");
+    if (engine === "sqlite") {
+      // One SQLite store belongs to one process: console-b is the same queue's restart under its own name.
+      await here.stop();
+    }
+    const there = await queue("console-b");
+    there.work("k", async (p) => {
+      ran.push(`b:${p}`);
+      return "ok";
+    });
+    await there.start();
+    expect((await finished(there, pinned)).state).toBe("complete");
+    expect(ran).toEqual(["a:malformed", "b:mine"]);
   });
 });

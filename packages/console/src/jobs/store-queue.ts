@@ -10,6 +10,7 @@ import {
   type JobRecord,
   type JobSpec,
   type JobState,
+  PermanentJobError,
 } from "./queue.js";
 import type { JobsTable } from "./tables.js";
 
@@ -22,6 +23,8 @@ export interface QueueTiming {
   reapMs: number;
   /** Seconds before retry n (1-based). */
   backoffSeconds: (attempt: number) => number;
+  /** This console's stable identity (kept in its data directory): it also runs the jobs pinned to it. */
+  instance?: string;
 }
 
 const DEFAULT_TIMING: QueueTiming = {
@@ -90,6 +93,7 @@ export class StoreJobQueue implements JobQueue {
             error: null,
             result: null,
             singleton_key: spec.singletonKey ?? null,
+            pinned_to: spec.pinTo ?? null,
             cancel_requested: 0,
             created_at: now,
             started_at: null,
@@ -229,11 +233,14 @@ export class StoreJobQueue implements JobQueue {
     const now = new Date();
     const lease = new Date(now.getTime() + this.timing.leaseSeconds * 1000).toISOString();
     const lock = this.store.engine === "postgres" ? sql`for update skip locked` : sql``;
+    const pinned = this.timing.instance
+      ? sql`(pinned_to is null or pinned_to = ${this.timing.instance})`
+      : sql`pinned_to is null`;
     const r = await sql<Selectable<JobsTable>>`
       update jobs set state = 'running', attempts = attempts + 1, worker = ${this.worker}, lease_until = ${lease},
         started_at = coalesce(started_at, ${now.toISOString()}), error = null
       where id = (select id from jobs where state = 'queued' and kind = ${kind} and run_after <= ${now.toISOString()}
-                  order by run_after, created_at limit 1 ${lock})
+                  and ${pinned} order by run_after, created_at limit 1 ${lock})
         and state = 'queued'
       returning *`.execute(this.store.db);
     return r.rows[0];
@@ -358,7 +365,7 @@ export class StoreJobQueue implements JobQueue {
         : e instanceof Error
           ? e.message
           : String(e);
-    const retry = job.attempts < job.max_attempts;
+    const retry = !(e instanceof PermanentJobError) && job.attempts < job.max_attempts;
     await this.mine(job.id)
       .set(
         retry

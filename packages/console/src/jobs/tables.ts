@@ -27,6 +27,8 @@ export interface JobsTable {
   /** JSON text. */
   result: string | null;
   singleton_key: string | null;
+  /** The console instance that alone may run it (its input is in that console's data directory). */
+  pinned_to: string | null;
   cancel_requested: number;
   created_at: string;
   started_at: string | null;

@@ -1,27 +1,21 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { LightMyRequestResponse } from "fastify";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testdata } from "../../../../test/fixtures/testdata.js";
 import { vulnDbDir } from "../../../../test/fixtures/vulndb.js";
-import { FindingsService } from "../findings/service.js";
-import { buildApi, type ConsoleApp, type ConsoleServices } from "../http/app.js";
+import type { ConsoleApp } from "../http/app.js";
 import { type TestConsole, testConsole } from "../http/test-support.js";
-import { ScanService } from "../scans/service.js";
 import { fastQueue } from "../scans/test-support.js";
 import { ENGINES } from "../store/test-support.js";
-import { findingRoutes } from "./findings.js";
-import { ROUTES } from "./index.js";
-import { scanRoutes } from "./scans.js";
 
 const SBOM = readFileSync(resolve(import.meta.dirname, "../../../engine/src/sbom/testdata/trivy-vuln-app.cdx.json"));
 
 describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
   let c: TestConsole;
   let app: ConsoleApp;
-  let scans: ScanService;
   let admin: Record<string, string>;
-  const inject = (o: Parameters<ConsoleApp["inject"]>[0]) => app.inject(o) as unknown as Promise<LightMyRequestResponse>;
+  const inject = (o: InjectOptions) => app.inject(o) as unknown as Promise<LightMyRequestResponse>;
 
   /** Polls a scan until its job has finished. */
   async function settled(id: string) {
@@ -36,23 +30,15 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
   }
 
   beforeAll(async () => {
-    c = await testConsole(engine, { vulnDbDir: vulnDbDir(), jobs: ({ store }) => fastQueue(store) });
-    const base = c.console.services;
-    scans = new ScanService({
-      store: base.store,
-      jobs: base.jobs,
-      dataDir: c.dataDir,
+    c = await testConsole(engine, {
       vulnDbDir: vulnDbDir(),
-      uploadLimit: 400 * 1024 * 1024,
+      jobs: ({ store, instance }) => fastQueue(store, instance),
     });
-    const services = { ...base, scans, findings: new FindingsService(base.store) } as ConsoleServices;
-    app = await buildApi(services, { ...ROUTES, scans: scanRoutes, findings: findingRoutes });
-    await app.ready();
-    await base.jobs.start();
+    await c.console.start();
+    app = c.app;
     admin = c.auth(c.adminToken);
   });
   afterAll(async () => {
-    await app?.close();
     await c?.close();
   });
 
@@ -79,7 +65,11 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
     expect(sbom.statusCode, sbom.body).toBe(202);
     expect((await settled(sbom.json().id)).state).toBe("complete");
 
-    const list = await inject({ method: "GET", url: "/api/v1/findings?severity=critical&severity=high&kev=true&limit=2", headers: admin });
+    const list = await inject({
+      method: "GET",
+      url: "/api/v1/findings?severity=critical&severity=high&kev=true&limit=2",
+      headers: admin,
+    });
     expect(list.statusCode, list.body).toBe(200);
     const { findings, next } = list.json();
     expect(findings.length).toBe(2);
@@ -90,7 +80,11 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
       expect(["critical", "high"]).toContain(f.severity);
     }
     for (let i = 1; i < findings.length; i++) expect(findings[i - 1].risk).toBeGreaterThanOrEqual(findings[i].risk);
-    const page2 = await inject({ method: "GET", url: `/api/v1/findings?severity=critical&severity=high&kev=true&limit=2&cursor=${next}`, headers: admin });
+    const page2 = await inject({
+      method: "GET",
+      url: `/api/v1/findings?severity=critical&severity=high&kev=true&limit=2&cursor=${next}`,
+      headers: admin,
+    });
     expect(page2.json().findings.length).toBeGreaterThan(0);
     expect(page2.json().findings[0].risk).toBeLessThanOrEqual(findings[1].risk);
     expect(page2.json().findings.map((f: { id: string }) => f.id)).not.toContain(findings[1].id);
@@ -99,7 +93,11 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
     expect(counts.json().total).toBe(image.summary.total);
     expect(counts.json().byKind.secret).toBeGreaterThan(0);
 
-    const groups = await inject({ method: "GET", url: "/api/v1/findings/groups?by=cve&cve=CVE-2021-44228", headers: admin });
+    const groups = await inject({
+      method: "GET",
+      url: "/api/v1/findings/groups?by=cve&cve=CVE-2021-44228",
+      headers: admin,
+    });
     expect(groups.json().groups).toEqual([expect.objectContaining({ key: "CVE-2021-44228", targets: 2, count: 2 })]);
 
     // The same image again, under the same name: diffs against the first scan with nothing new or fixed.
@@ -110,12 +108,20 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
       payload: createReadStream(archive),
     });
     const second = await settled(again.json().id);
-    const diff = await inject({ method: "GET", url: `/api/v1/scans/${second.id}/diff?against=${image.id}`, headers: admin });
+    const diff = await inject({
+      method: "GET",
+      url: `/api/v1/scans/${second.id}/diff?against=${image.id}`,
+      headers: admin,
+    });
     expect(diff.statusCode, diff.body).toBe(200);
     expect(diff.json().new).toEqual([]);
     expect(diff.json().fixed).toEqual([]);
     expect(diff.json().unchanged.length).toBe(image.summary.total);
-    const across = await inject({ method: "GET", url: `/api/v1/scans/${second.id}/diff?against=${sbom.json().id}`, headers: admin });
+    const across = await inject({
+      method: "GET",
+      url: `/api/v1/scans/${second.id}/diff?against=${sbom.json().id}`,
+      headers: admin,
+    });
     expect(across.statusCode).toBe(400);
 
     const scansList = await inject({ method: "GET", url: "/api/v1/scans?target=image:lab/vuln-app", headers: admin });
@@ -148,29 +154,56 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
     const reader = c.auth(await c.tokenFor("read-only"));
     expect((await inject({ method: "GET", url: "/api/v1/findings?limit=1", headers: reader })).statusCode).toBe(200);
     expect(
-      (await inject({ method: "PUT", url: `/api/v1/findings/${top.id}/state`, headers: reader, payload: { status: "false-positive", reason: "no" } }))
-        .statusCode,
+      (
+        await inject({
+          method: "PUT",
+          url: `/api/v1/findings/${top.id}/state`,
+          headers: reader,
+          payload: { status: "false-positive", reason: "no" },
+        })
+      ).statusCode,
     ).toBe(403);
     expect(
-      (await inject({ method: "POST", url: "/api/v1/scans/sbom", headers: { ...reader, "content-type": "application/json" }, payload: SBOM }))
-        .statusCode,
+      (
+        await inject({
+          method: "POST",
+          url: "/api/v1/scans/sbom",
+          headers: { ...reader, "content-type": "application/json" },
+          payload: SBOM,
+        })
+      ).statusCode,
     ).toBe(403);
 
     const del = await inject({ method: "DELETE", url: `/api/v1/findings/${top.id}/state`, headers: admin });
     expect(del.json()).toEqual({ revoked: true });
-    expect((await inject({ method: "GET", url: `/api/v1/findings/${top.id}`, headers: admin })).json().status).toBe("open");
-    const audit = await c.console.services.store.db.selectFrom("audit_log").select("action").where("action", "like", "finding.%").execute();
+    expect((await inject({ method: "GET", url: `/api/v1/findings/${top.id}`, headers: admin })).json().status).toBe(
+      "open",
+    );
+    const audit = await c.console.services.store.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("action", "like", "finding.%")
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(["finding.state", "finding.state-revoke"]);
   });
 
   it("answers bad input with 4xx: bad cursor, unknown ids, empty or oversized uploads, bad SBOMs as failed scans", async () => {
     expect((await inject({ method: "GET", url: "/api/v1/findings?cursor=xyz", headers: admin })).statusCode).toBe(400);
-    expect((await inject({ method: "GET", url: "/api/v1/findings?severity=awful", headers: admin })).statusCode).toBe(400);
+    expect((await inject({ method: "GET", url: "/api/v1/findings?severity=awful", headers: admin })).statusCode).toBe(
+      400,
+    );
     expect((await inject({ method: "GET", url: "/api/v1/scans/nope", headers: admin })).statusCode).toBe(404);
     expect((await inject({ method: "GET", url: "/api/v1/findings/nope", headers: admin })).statusCode).toBe(404);
     expect((await inject({ method: "POST", url: "/api/v1/scans/nope/cancel", headers: admin })).statusCode).toBe(404);
     expect(
-      (await inject({ method: "POST", url: "/api/v1/scans/node", headers: admin, payload: { nodeId: "nope", target: { kind: "host" } } })).statusCode,
+      (
+        await inject({
+          method: "POST",
+          url: "/api/v1/scans/node",
+          headers: admin,
+          payload: { nodeId: "nope", target: { kind: "host" } },
+        })
+      ).statusCode,
     ).toBe(404);
     const empty = await inject({ method: "POST", url: "/api/v1/scans/image-archive", headers: admin });
     expect(empty.statusCode).toBe(400);
@@ -181,7 +214,12 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
       payload: "x",
     });
     expect(big.statusCode).toBe(413);
-    const junk = await inject({ method: "POST", url: "/api/v1/scans/sbom?name=junk", headers: { ...admin, "content-type": "application/json" }, payload: "{not json" });
+    const junk = await inject({
+      method: "POST",
+      url: "/api/v1/scans/sbom?name=junk",
+      headers: { ...admin, "content-type": "application/json" },
+      payload: "{not json",
+    });
     expect(junk.statusCode).toBe(202);
     const failed = await settled(junk.json().id);
     expect(failed.state).toBe("failed");

@@ -93,19 +93,9 @@ const NodeScanBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** The scan service the console built (see console.ts). */
-export function scanServiceOf(app: ConsoleApp): ScanService {
-  const scans = (app.services as unknown as { scans?: ScanService }).scans;
-  if (!scans) throw new Error("services.scans is missing: the console must build a ScanService (scans/service.ts)");
-  return scans;
-}
-
-export function findingsServiceOf(app: ConsoleApp): FindingsService {
-  const findings = (app.services as unknown as { findings?: FindingsService }).findings;
-  if (!findings)
-    throw new Error("services.findings is missing: the console must build a FindingsService (findings/service.ts)");
-  return findings;
-}
+/** The console's scan and findings services (ConsoleServices). */
+export const scanServiceOf = (app: ConsoleApp): ScanService => app.services.scans;
+export const findingsServiceOf = (app: ConsoleApp): FindingsService => app.services.findings;
 
 /** ScanError and FindingsError as API errors. */
 export function httpErrorOf(e: unknown): unknown {

@@ -161,7 +161,7 @@ describe.each(ENGINES)("scans on %s", (engine) => {
     // The sensor gets the action, scans, uploads its SBOM and secrets, then says done.
     const actions = await sensors.pullActions(node.id, 5);
     expect(actions).toHaveLength(1);
-    expect(actions[0]?.payload).toEqual({
+    expect(actions?.[0]?.payload).toEqual({
       scanId: created.id,
       target: { kind: "image", ref: "lab/vuln-app:1.0" },
       scanners: ["vuln", "secret"],

@@ -4,8 +4,15 @@ import { createReadStream } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { detectSbomFormat, type LayerCache, SbomError } from "@rampart/engine";
-import { Completion, type JobContext, type JobQueue, type JobState, type JobTransaction } from "../jobs/queue.js";
+import { detectSbomFormat, type LayerCache, SbomError, SourceError } from "@rampart/engine";
+import {
+  Completion,
+  type JobContext,
+  type JobQueue,
+  type JobState,
+  type JobTransaction,
+  PermanentJobError,
+} from "../jobs/queue.js";
 import type { Store } from "../store/open.js";
 import { enqueueAction, getAction } from "../topology/actions.js";
 import { UploadRejectedError } from "../topology/service.js";
@@ -42,6 +49,11 @@ export interface ScanServiceOptions {
   deadlines?: { consoleSeconds?: number; nodeSeconds?: number };
   /** Console-side scans run at once on this console (default 1: each takes the CPU while it reads). */
   concurrency?: number;
+  /**
+   * This console's instance id: scans of a file uploaded here (kept in this data directory) are pinned to it,
+   * so another console sharing the database never claims a job whose input it cannot read.
+   */
+  instance?: string;
   /** How often a node scan checks the store for its sensor's end, for uploads another console received. */
   pollMs?: number;
 }
@@ -395,6 +407,7 @@ export class ScanService {
       deadlineSeconds: node ? (this.o.deadlines?.nodeSeconds ?? 3600) : (this.o.deadlines?.consoleSeconds ?? 1800),
       maxAttempts: ATTEMPTS,
       singletonKey: `scan:${scanId}`,
+      ...(!node && this.o.instance ? { pinTo: this.o.instance } : {}),
     });
     await this.store.db
       .updateTable("scans")
@@ -472,7 +485,11 @@ export class ScanService {
         await rm(input, { force: true });
       });
     } catch (e) {
-      // The last attempt's failure (a bad archive fails every time): its input is of no more use.
+      // A malformed archive or SBOM fails the same way every time: no retry, and its input is of no more use.
+      if (e instanceof SourceError || e instanceof SbomError) {
+        await this.dropInput(scan.id);
+        throw new PermanentJobError(e.message);
+      }
       if (ctx.attempt >= ATTEMPTS) await this.dropInput(scan.id);
       throw e;
     }
@@ -505,7 +522,7 @@ export class ScanService {
       await this.store.db.transaction().execute(async (trx) => {
         for (const u of uploads) await markUploadProcessed({ db: trx }, u.id);
       });
-      throw new Error(`the sensor could not scan ${scan.target_ref}: ${failureOf(end)}`);
+      throw new PermanentJobError(`the sensor could not scan ${scan.target_ref}: ${failureOf(end)}`);
     }
     await ctx.progress(0.5, "matching");
     let outcome: EngineOutcome & { scanners: Scanner[]; image?: string };
@@ -515,6 +532,12 @@ export class ScanService {
       if (!sensorStarted && asked.includes("vuln") && !uploads.some((u) => u.kind === "sbom"))
         throw new SensorUploadError("the sensor's scan ended without an SBOM: nothing to match");
     } catch (e) {
+      if (e instanceof SensorUploadError || e instanceof SbomError) {
+        await this.store.db.transaction().execute(async (trx) => {
+          for (const u of uploads) await markUploadProcessed({ db: trx }, u.id);
+        });
+        throw new PermanentJobError(e.message);
+      }
       // The uploads will not get better: the last attempt's failure closes them.
       if (ctx.attempt >= ATTEMPTS)
         await this.store.db.transaction().execute(async (trx) => {

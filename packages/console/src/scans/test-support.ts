@@ -4,8 +4,14 @@ import { StoreJobQueue } from "../jobs/store-queue.js";
 import type { Store } from "../store/open.js";
 
 /** The store-backed queue with short intervals and no back-off between attempts. */
-export const fastQueue = (store: Store) =>
-  new StoreJobQueue(store, { pollMs: 50, reapMs: 1000, leaseSeconds: 30, backoffSeconds: () => 0 });
+export const fastQueue = (store: Store, instance?: string) =>
+  new StoreJobQueue(store, {
+    pollMs: 50,
+    reapMs: 1000,
+    leaseSeconds: 30,
+    backoffSeconds: () => 0,
+    ...(instance ? { instance } : {}),
+  });
 
 /** Waits for a job to finish (complete, failed or cancelled) and returns it. */
 export async function finished(jobs: JobQueue, id: string | null, timeoutMs = 120_000): Promise<JobRecord> {

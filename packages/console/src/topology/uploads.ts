@@ -12,7 +12,7 @@ const RefId = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.
 export const UploadBody = Type.Object(
   {
     scanId: RefId,
-    kind: Type.Union(UPLOAD_KINDS.map((k) => Type.Literal(k))),
+    kind: Type.Enum(UPLOAD_KINDS),
     /** The SBOM document, `{findings: [...]}`, or for done/failed a summary or `{error}`: read by the scans side. */
     content: Type.Record(Type.String(), Type.Unknown(), { description: "a JSON object" }),
     /** The action this answers, when it came from one. */

@@ -22,6 +22,7 @@ export async function up(db: Kysely<unknown>, _engine: Engine): Promise<void> {
     .addColumn("error", "text")
     .addColumn("result", "text")
     .addColumn("singleton_key", "text")
+    .addColumn("pinned_to", "text")
     .addColumn("cancel_requested", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("started_at", "text")
