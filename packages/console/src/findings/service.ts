@@ -1,6 +1,6 @@
 import { SEVERITIES, type Severity } from "@rampart/engine";
 import { sql } from "kysely";
-import type { FindingKind, FindingStatusName } from "../scans/tables.js";
+import type { FindingKind, FindingStatusName, FindingsTable } from "../scans/tables.js";
 import type { Store } from "../store/open.js";
 import { afterKey, decodeCursor, encodeCursor, type KeyValue } from "./cursor.js";
 import { col, type FindingFilter, type FindingStatus, filtered, withState } from "./filter.js";
@@ -139,27 +139,8 @@ const SELECT = [
   "s.created_at as state_at",
 ] as const;
 
-type ViewRow = {
-  id: string;
-  scan_id: string;
-  target_key: string;
-  kind: FindingKind;
-  fingerprint: string;
-  severity: string;
-  severity_weight: number;
-  risk: number;
-  kev: number;
-  epss: number;
-  fixable: number;
-  published: string;
-  cve_id: string | null;
-  package_name: string | null;
-  package_version: string | null;
-  purl: string | null;
-  path: string | null;
-  node_id: string | null;
-  image_ref: string | null;
-  body: string;
+/** A findings row joined with the decision on it (the selected columns above). */
+type ViewRow = FindingsTable & {
   status: FindingStatusName | null;
   reason: string | null;
   expires_at: string | null;
@@ -393,12 +374,7 @@ export class FindingsService {
     findingId: string,
     s: { status: FindingStatusName; reason: string; expiresAt?: string; by: string },
   ): Promise<FindingState> {
-    const f = await this.store.db
-      .selectFrom("findings")
-      .select(["fingerprint", "target_key"])
-      .where("id", "=", findingId)
-      .executeTakeFirst();
-    if (!f) throw new FindingsError("not-found", `finding ${findingId} not found`);
+    const f = await this.decisionKey(findingId);
     const at = this.now();
     if (s.expiresAt !== undefined && !(Date.parse(s.expiresAt) > Date.parse(at)))
       throw new FindingsError("invalid", "expiresAt must be a time in the future");
@@ -412,14 +388,20 @@ export class FindingsService {
     return { status: s.status, reason: s.reason, expiresAt, by: s.by, at };
   }
 
-  /** Removes the decision on a finding: it is open again. False when there was none. */
-  async revokeState(findingId: string): Promise<boolean> {
+  /** What a decision on a finding is keyed on: its fingerprint on its target. */
+  private async decisionKey(findingId: string): Promise<{ fingerprint: string; target_key: string }> {
     const f = await this.store.db
       .selectFrom("findings")
       .select(["fingerprint", "target_key"])
       .where("id", "=", findingId)
       .executeTakeFirst();
     if (!f) throw new FindingsError("not-found", `finding ${findingId} not found`);
+    return f;
+  }
+
+  /** Removes the decision on a finding: it is open again. False when there was none. */
+  async revokeState(findingId: string): Promise<boolean> {
+    const f = await this.decisionKey(findingId);
     const r = await this.store.db
       .deleteFrom("finding_states")
       .where("fingerprint", "=", f.fingerprint)

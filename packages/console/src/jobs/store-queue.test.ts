@@ -22,24 +22,35 @@ const finished = (q: StoreJobQueue, id: string) =>
     return j && ["complete", "failed", "cancelled"].includes(j.state) ? j : undefined;
   }, `job ${id} to finish`);
 
-describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
+/**
+ * Queues on one test store (each with its own connection, as separate consoles would have), all stopped and
+ * the store dropped after each test.
+ */
+function queues(engine: "sqlite" | "postgres") {
   let t: TestStore | undefined;
   const stores: Store[] = [];
-  const queues: StoreJobQueue[] = [];
+  const made: StoreJobQueue[] = [];
   afterEach(async () => {
-    for (const q of queues.splice(0)) await q.stop();
+    for (const q of made.splice(0)) await q.stop();
     for (const s of stores.splice(0)) await s.close();
     await t?.drop();
     t = undefined;
   });
-  async function queue(timing = FAST) {
-    t ??= await testStore(engine);
-    const store = await openStore(t.config);
-    stores.push(store);
-    const q = new StoreJobQueue(store, timing);
-    queues.push(q);
-    return q;
-  }
+  return {
+    stores,
+    async queue(timing: Partial<typeof FAST> & { instance?: string } = FAST) {
+      t ??= await testStore(engine);
+      const store = await openStore(t.config);
+      stores.push(store);
+      const q = new StoreJobQueue(store, { ...FAST, ...timing });
+      made.push(q);
+      return q;
+    },
+  };
+}
+
+describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
+  const { queue, stores } = queues(engine);
   const spec = (payload: unknown, more: object = {}) => ({
     kind: "k",
     payload,
@@ -166,22 +177,7 @@ describe.each(ENGINES)("the durable job queue (%s)", (engine) => {
 });
 
 describe("two consoles on one PostgreSQL database", () => {
-  let t: TestStore | undefined;
-  const stores: Store[] = [];
-  const queues: StoreJobQueue[] = [];
-  afterEach(async () => {
-    for (const q of queues.splice(0)) await q.stop();
-    for (const s of stores.splice(0)) await s.close();
-    await t?.drop();
-  });
-  async function queue() {
-    t ??= await testStore("postgres");
-    const store = await openStore(t.config);
-    stores.push(store);
-    const q = new StoreJobQueue(store, FAST);
-    queues.push(q);
-    return q;
-  }
+  const { queue } = queues("postgres");
   const spec = (payload: unknown) => ({ kind: "k", payload, deadlineSeconds: 30, maxAttempts: 3 });
 
   it("shares the work of two consoles on one database without running a job twice", async () => {
@@ -211,26 +207,10 @@ describe("two consoles on one PostgreSQL database", () => {
 });
 
 describe.each(ENGINES)("pinned and permanently failing jobs (%s)", (engine) => {
-  let t: TestStore | undefined;
-  const stores: Store[] = [];
-  const queues: StoreJobQueue[] = [];
-  afterEach(async () => {
-    for (const q of queues.splice(0)) await q.stop();
-    for (const s of stores.splice(0)) await s.close();
-    await t?.drop();
-    t = undefined;
-  });
-  async function queue(instance: string) {
-    t ??= await testStore(engine);
-    const store = await openStore(t.config);
-    stores.push(store);
-    const q = new StoreJobQueue(store, { ...FAST, instance });
-    queues.push(q);
-    return q;
-  }
+  const { queue } = queues(engine);
 
   it("runs a pinned job only on its console, and fails a permanent error without retrying", async () => {
-    const here = await queue("console-a");
+    const here = await queue({ instance: "console-a" });
     const ran: string[] = [];
     here.work("k", async (p) => {
       ran.push(`a:${p}`);
@@ -256,7 +236,7 @@ describe.each(ENGINES)("pinned and permanently failing jobs (%s)", (engine) => {
       // One SQLite store belongs to one process: console-b is the same queue's restart under its own name.
       await here.stop();
     }
-    const there = await queue("console-b");
+    const there = await queue({ instance: "console-b" });
     there.work("k", async (p) => {
       ran.push(`b:${p}`);
       return "ok";
