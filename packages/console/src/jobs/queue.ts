@@ -47,12 +47,19 @@ export interface JobRecord {
 export interface JobContext {
   id: string;
   attempt: number;
-  /** Aborted when the job is cancelled, its deadline passes or the queue stops. */
+  /**
+   * Aborted when the job is cancelled, its deadline passes, the queue stops, or this console lost the job's
+   * lease. The attempt ends then whether or not the handler heeds it; heeding it stops the work itself.
+   */
   signal: AbortSignal;
+  /** Records progress (0..1) and a message for the API; throttled, so call it as often as convenient. */
   progress(fraction: number, message?: string): Promise<void>;
 }
 
-/** A handler returns the job's result (JSON), or throws to fail the attempt (retried while attempts remain). */
+/**
+ * A handler returns the job's result (JSON) or a `Completion` (result + rows committed with it), or throws to
+ * fail the attempt (retried after a back-off while attempts remain; `PermanentJobError` fails the job at once).
+ */
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>;
 
 /**
@@ -70,6 +77,17 @@ export type JobTransaction = import("kysely").Transaction<import("../store/schem
  * What a handler returns when its own rows must commit together with the job's completion (a scan's findings):
  * `commit` runs in the same transaction that marks the job complete, so either both are written or neither —
  * and if this console lost the job meanwhile (its lease lapsed and another console took it), neither is.
+ *
+ *   return new Completion(summary, async (trx) => {
+ *     await trx.deleteFrom("findings").where("scan_id", "=", id).execute(); // a re-run replaces, never adds
+ *     await trx.insertInto("findings").values(rows).execute();
+ *   });
+ *
+ * If `commit` throws, the transaction rolls back and the attempt fails like a throwing handler (retried
+ * while attempts remain). Inside `commit`, write ONLY through `trx`: on SQLite the store has one connection
+ * and the transaction holds it, so a query through `store.db` there would wait for ever. Do the slow work
+ * (scanning, parsing) in the handler before returning, so the transaction stays short; the job's deadline
+ * and cancellation no longer apply once the handler has returned.
  */
 export class Completion {
   constructor(

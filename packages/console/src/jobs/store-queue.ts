@@ -23,6 +23,8 @@ export interface QueueTiming {
   reapMs: number;
   /** Seconds before retry n (1-based). */
   backoffSeconds: (attempt: number) => number;
+  /** At most one progress write per this many ms for an attempt (the final 100% is always written). */
+  progressMs: number;
   /** This console's stable identity (kept in its data directory): it also runs the jobs pinned to it. */
   instance?: string;
 }
@@ -32,6 +34,7 @@ const DEFAULT_TIMING: QueueTiming = {
   leaseSeconds: 30,
   reapMs: 5_000,
   backoffSeconds: (n) => Math.min(300, 5 * 2 ** (n - 1)),
+  progressMs: 1_000,
 };
 
 type Why = "deadline" | "cancelled" | "stopping" | "lease-lost";
@@ -60,7 +63,8 @@ export class StoreJobQueue implements JobQueue {
   private readonly attempts = new Map<string, { abort(why: Why): void; settled: Promise<void> }>();
   private timers: NodeJS.Timeout[] = [];
   private started = false;
-  private polling = false;
+  /** The claim pass in flight, if any: stop() waits for it so nothing it claims starts after stop. */
+  private polling: Promise<void> | undefined;
   private pollAgain = false;
 
   constructor(
@@ -72,6 +76,8 @@ export class StoreJobQueue implements JobQueue {
 
   async enqueue(spec: JobSpec): Promise<string> {
     const now = new Date().toISOString();
+    const valid = validSpec(spec);
+    let lastError: unknown;
     for (let tries = 0; tries < 3; tries++) {
       const id = randomUUID();
       try {
@@ -83,9 +89,9 @@ export class StoreJobQueue implements JobQueue {
             payload: JSON.stringify(spec.payload ?? null),
             state: "queued",
             attempts: 0,
-            max_attempts: Math.max(1, spec.maxAttempts),
-            deadline_seconds: Math.max(1, spec.deadlineSeconds),
-            run_after: spec.runAfter ?? now,
+            max_attempts: valid.maxAttempts,
+            deadline_seconds: valid.deadlineSeconds,
+            run_after: valid.runAfter ?? now,
             lease_until: null,
             worker: null,
             progress: 0,
@@ -104,6 +110,8 @@ export class StoreJobQueue implements JobQueue {
         return id;
       } catch (e) {
         if (!spec.singletonKey) throw e;
+        // Most likely the singleton index refusing a second queued-or-running job with this key.
+        lastError = e;
         const held = await this.store.db
           .selectFrom("jobs")
           .select("id")
@@ -114,7 +122,9 @@ export class StoreJobQueue implements JobQueue {
         // The holder finished between our insert and our look: try again.
       }
     }
-    throw new Error(`cannot enqueue ${spec.kind}: singleton ${spec.singletonKey} keeps changing`);
+    throw new Error(
+      `cannot enqueue ${spec.kind} (singleton ${spec.singletonKey}): ${lastError instanceof Error ? lastError.message : String(lastError)}`,
+    );
   }
 
   work(kind: string, handler: JobHandler, options: { concurrency?: number } = {}): void {
@@ -132,7 +142,7 @@ export class StoreJobQueue implements JobQueue {
       .selectFrom("jobs")
       .selectAll()
       .orderBy("created_at", "desc")
-      .limit(filter.limit ?? 100);
+      .limit(Number.isFinite(filter.limit) ? Math.max(0, Math.floor(filter.limit as number)) : 100);
     if (filter.state) q = q.where("state", "=", filter.state);
     if (filter.kind) q = q.where("kind", "=", filter.kind);
     return (await q.execute()).map(record);
@@ -173,6 +183,8 @@ export class StoreJobQueue implements JobQueue {
     this.started = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    // A claim already sent may still return a job: let it, so that attempt is stopped below with the others.
+    await this.polling;
     const running = [...this.attempts.values()];
     for (const a of running) a.abort("stopping");
     await Promise.all(running.map((a) => a.settled));
@@ -203,11 +215,11 @@ export class StoreJobQueue implements JobQueue {
       this.pollAgain = true;
       return;
     }
-    this.polling = true;
-    void this.poll()
+    // A failed pass (the database unreachable for a moment) is retried by the next tick.
+    this.polling = this.poll()
       .catch(() => undefined)
       .finally(() => {
-        this.polling = false;
+        this.polling = undefined;
         if (this.pollAgain) {
           this.pollAgain = false;
           this.wake();
@@ -270,8 +282,9 @@ export class StoreJobQueue implements JobQueue {
       attempt: job.attempts,
       signal: control.signal,
       progress: async (fraction, message) => {
+        if (!Number.isFinite(fraction)) return;
         const now = Date.now();
-        if (fraction < 1 && now - lastProgress < 1000) return;
+        if (fraction < 1 && now - lastProgress < this.timing.progressMs) return;
         lastProgress = now;
         await this.mine(job.id)
           .set({ progress: Math.max(0, Math.min(1, fraction)), message: message ?? null })
@@ -380,6 +393,24 @@ export class StoreJobQueue implements JobQueue {
       )
       .execute();
   }
+}
+
+/** Longest deadline a Node timer can hold (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_DEADLINE_SECONDS = 2_147_483;
+
+/** Refuses a spec the queue cannot hold faithfully, with a message naming the field. */
+function validSpec(spec: JobSpec): { maxAttempts: number; deadlineSeconds: number; runAfter?: string } {
+  const bad = (what: string) => new Error(`cannot enqueue ${JSON.stringify(spec.kind)}: ${what}`);
+  if (typeof spec.kind !== "string" || spec.kind === "") throw bad("kind must be a non-empty string");
+  if (!Number.isInteger(spec.maxAttempts) || spec.maxAttempts < 1) throw bad("maxAttempts must be an integer ≥ 1");
+  if (!(spec.deadlineSeconds > 0 && spec.deadlineSeconds <= MAX_DEADLINE_SECONDS))
+    throw bad(`deadlineSeconds must be more than 0 and at most ${MAX_DEADLINE_SECONDS}`);
+  const valid = { maxAttempts: spec.maxAttempts, deadlineSeconds: Math.ceil(spec.deadlineSeconds) };
+  if (spec.runAfter === undefined) return valid;
+  const at = Date.parse(spec.runAfter);
+  if (Number.isNaN(at)) throw bad(`runAfter is not a date: ${spec.runAfter}`);
+  // Stored in the one ISO form, so it compares as text with the claim's "now".
+  return { ...valid, runAfter: new Date(at).toISOString() };
 }
 
 function record(r: Selectable<JobsTable>): JobRecord {

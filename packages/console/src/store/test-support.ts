@@ -44,7 +44,17 @@ export async function testStore(engine: (typeof ENGINES)[number]): Promise<TestS
       const c = new pg.Client({ connectionString: pgUrl("postgres") });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // An autovacuum worker the busy tests set off cannot be terminated by the test role, so DROP … WITH
+        // (FORCE) fails (42501) until it is done, a second or so: wait it out.
+        for (let tries = 1; ; tries++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (e) {
+            if (tries >= 25 || (e as { code?: string }).code !== "42501") throw e;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
       } finally {
         await c.end();
       }
