@@ -15,6 +15,11 @@ export interface Store {
   engine: Engine;
   /** Migrations this open applied (empty when the schema was already current). */
   applied: string[];
+  /**
+   * PostgreSQL only: the connection pool under Kysely, for the few hot statements worth sending as named
+   * (prepared once per connection) statements, which Kysely cannot do.
+   */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -29,13 +34,14 @@ export class StoreError extends Error {
  */
 export async function openStore(config: StoreConfig): Promise<Store> {
   let db: Kysely<Database>;
+  let pool: pg.Pool | undefined;
   try {
-    db =
-      config.engine === "sqlite"
-        ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.path) }) })
-        : new Kysely<Database>({
-            dialect: new PostgresDialect({ pool: postgresPool(config.url, config.poolSize ?? 10) }),
-          });
+    if (config.engine === "postgres") pool = postgresPool(config.url, config.poolSize ?? 10);
+    db = pool
+      ? new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+      : new Kysely<Database>({
+          dialect: new SqliteDialect({ database: openSqlite((config as { path: string }).path) }),
+        });
   } catch (e) {
     throw new StoreError(`cannot open the ${config.engine} store: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -56,7 +62,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       );
     }
     const applied = (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
-    return { db, engine: config.engine, applied, close: () => db.destroy() };
+    return { db, engine: config.engine, applied, ...(pool ? { pool } : {}), close: () => db.destroy() };
   } catch (e) {
     await db.destroy();
     if (e instanceof StoreError) throw e;

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Store } from "../store/open.js";
 import type { Database } from "../store/schema.js";
 import {
@@ -152,6 +152,25 @@ async function applyDelta(trx: Kysely<Database>, nodeId: string, report: DeltaRe
       .execute();
 }
 
+const DELTA_SQL = `
+  with claim as (
+    update nodes set last_seq = $1, last_report_at = $2, last_seen_at = $2, status = 'online',
+      hostname = coalesce($3::text, hostname),
+      os = case when $4::boolean then $5::text else os end
+    where id = $6 and last_seq < $1 and last_seq = $7
+    returning id
+  ), gone as (
+    delete from topology_items t
+    using claim, unnest($8::text[], $9::text[]) as r(section, item_key)
+    where t.node_id = claim.id and t.section = r.section and t.item_key = r.item_key
+  ), put as (
+    insert into topology_items (node_id, section, item_key, body)
+    select claim.id, u.section, u.item_key, u.body
+    from claim, unnest($10::text[], $11::text[], $12::text[]) as u(section, item_key, body)
+    on conflict (node_id, section, item_key) do update set body = excluded.body
+  )
+  select count(*)::int as claimed from claim`;
+
 /**
  * A delta on PostgreSQL in one statement, so one round trip instead of four (begin, claim, upsert, commit):
  * the claim, the removals and the upserts are data-modifying CTEs of a single statement, atomic by itself.
@@ -166,24 +185,23 @@ async function ingestDeltaPostgres(
 ): Promise<IngestResult> {
   const { removals, upserts } = deltaRows(nodeId, report);
   const host = report.host;
-  const r = await sql<{ claimed: number }>`
-    with claim as (
-      update nodes set last_seq = ${report.seq}, last_report_at = ${at}, last_seen_at = ${at}, status = 'online',
-        hostname = coalesce(${host?.hostname ?? null}::text, hostname),
-        os = case when ${host !== undefined}::boolean then ${host?.os || null}::text else os end
-      where id = ${nodeId} and last_seq < ${report.seq} and last_seq = ${report.baseSeq}
-      returning id
-    ), gone as (
-      delete from topology_items t
-      using claim, unnest(${removals.map((p) => p.section)}::text[], ${removals.map((p) => p.key)}::text[]) as r(section, item_key)
-      where t.node_id = claim.id and t.section = r.section and t.item_key = r.item_key
-    ), put as (
-      insert into topology_items (node_id, section, item_key, body)
-      select claim.id, u.section, u.item_key, u.body
-      from claim, unnest(${upserts.map((u) => u.section)}::text[], ${upserts.map((u) => u.item_key)}::text[], ${upserts.map((u) => u.body)}::text[]) as u(section, item_key, body)
-      on conflict (node_id, section, item_key) do update set body = excluded.body
-    )
-    select count(*)::int as claimed from claim`.execute(store.db);
+  const values = [
+    report.seq,
+    at,
+    host?.hostname ?? null,
+    host !== undefined,
+    host?.os || null,
+    nodeId,
+    report.baseSeq,
+    removals.map((p) => p.section),
+    removals.map((p) => p.key),
+    upserts.map((u) => u.section),
+    upserts.map((u) => u.item_key),
+    upserts.map((u) => u.body),
+  ];
+  // A named statement: parsed and planned once per connection, not on every report.
+  if (!store.pool) throw new Error("a PostgreSQL store without its pool");
+  const r = await store.pool.query<{ claimed: number }>({ name: "rampart-topology-delta", text: DELTA_SQL, values });
   if (Number(r.rows[0]?.claimed ?? 0) > 0) return { status: "applied", lastSeq: report.seq };
   return refusal(store.db, nodeId, report, at);
 }
