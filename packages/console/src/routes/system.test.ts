@@ -93,7 +93,9 @@ describe.each(ENGINES)("system status and the vulnerability DB refresh (%s)", (e
     c = await testConsole(engine, { vulnDbDir: vulnDbDir(), settings: { refreshEveryHours: 6 } });
     const refresh = c.console.services.vulnDbRefresh;
     // The shared test DB may have been built hours before this run: time is measured from its oldest import.
-    const imported = vulnDbStatus(vulnDbDir()).feeds.map((f) => Date.parse(f.importedAt));
+    const status = vulnDbStatus(vulnDbDir());
+    if (!status.present) throw new Error(status.problem);
+    const imported = status.feeds.map((f) => Date.parse(f.importedAt));
     const oldest = Math.min(...imported);
     // An hour after the import: nothing to do yet.
     expect(await refresh.tick(oldest + 3600_000)).toBeUndefined();

@@ -1,0 +1,1 @@
+export type { Discovered, Discoverer, DiscoveryContext } from "./discovery/discoverer.js";
