@@ -7,7 +7,7 @@
  * every node loaded and its peak (goal ≤ 300 MB). PostgreSQL: the test setup's server on 127.0.0.1:55433
  * (test/setup/postgres.sh start). Writes bench/results/console.json.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testStore } from "../packages/console/src/store/test-support.js";
@@ -30,6 +30,23 @@ const rssMb = (pid: number, field: "VmRSS" | "VmHWM") => {
 const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/**
+ * CPU seconds used so far by every PostgreSQL server process on this machine (the bench's server is the only
+ * one the test setup runs): with the console's and the client's, what one report costs in all.
+ */
+const postgresCpuSeconds = () => {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.includes("(postgres)")) total += cpuSeconds(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 };
 
 /** Runs `op` from `CONNECTIONS` workers for `SECONDS`; returns completed calls per second (non-2xx count as errors). */
@@ -93,6 +110,7 @@ async function run(engine: "sqlite" | "postgres") {
     // Each worker owns a slice of the nodes, so each node's reports stay in sequence.
     const consoleCpu0 = cpuSeconds(pid);
     const clientCpu0 = process.cpuUsage();
+    const pgCpu0 = engine === "postgres" ? postgresCpuSeconds() : 0;
     const owned = Array.from({ length: CONNECTIONS }, (_, w) => sensors.filter((_, k) => k % CONNECTIONS === w));
     const reports = await rate(async (w, i) => {
       const mine = owned[w] as SimulatedSensor[];
@@ -103,6 +121,7 @@ async function run(engine: "sqlite" | "postgres") {
     });
     const consoleCpu = cpuSeconds(pid) - consoleCpu0;
     const clientCpu = process.cpuUsage(clientCpu0);
+    const pgCpu = engine === "postgres" ? postgresCpuSeconds() - pgCpu0 : 0;
     const reportCount = reports.perSecond * SECONDS;
     const result = {
       engine,
@@ -119,6 +138,7 @@ async function run(engine: "sqlite" | "postgres") {
       consoleCpuMsPerReport: Number(((consoleCpu * 1000) / reportCount).toFixed(3)),
       clientCpuMsPerReport: Number(((clientCpu.user + clientCpu.system) / 1000 / reportCount).toFixed(3)),
       consoleCapacityPerCore: Math.round(reportCount / consoleCpu),
+      postgresCpuMsPerReport: Number(((pgCpu * 1000) / reportCount).toFixed(3)),
       rssIdleMb: Math.round(idle),
       rssWithNodesMb: Math.round(loaded),
       rssAfterMb: Math.round(rssMb(pid, "VmRSS")),
@@ -127,6 +147,7 @@ async function run(engine: "sqlite" | "postgres") {
     console.log(
       `${engine}: ${result.reportsPerSecond} reports/s (goal ≥ 2,000; ${result.ratioToHealth}× the ${result.healthPerSecond}/s of GET /health), ` +
         `console CPU ${result.consoleCpuMsPerReport} ms/report (${result.consoleCapacityPerCore}/s per core), client ${result.clientCpuMsPerReport} ms/report, ` +
+        (engine === "postgres" ? `PostgreSQL server ${result.postgresCpuMsPerReport} ms/report, ` : "") +
         `${result.reportErrors} refused ${JSON.stringify(result.reportErrorStatuses)}; ${NODES} nodes registered with full reports in ${result.registerAndFullReportSeconds} s; ` +
         `RSS idle ${result.rssIdleMb} MB, with ${NODES} nodes ${result.rssWithNodesMb} MB, peak ${result.rssPeakMb} MB (goal ≤ 300)`,
     );

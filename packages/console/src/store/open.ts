@@ -20,7 +20,22 @@ export interface Store {
    * (prepared once per connection) statements, which Kysely cannot do.
    */
   pool?: pg.Pool;
+  /**
+   * SQLite only: the database under Kysely, for the few hot paths worth running as precompiled synchronous
+   * statements. Use it only through `withSqlite`, which holds Kysely's connection lock meanwhile.
+   */
+  sqlite?: Sqlite.Database;
   close(): Promise<void>;
+}
+
+/**
+ * Runs `f` on the store's SQLite database while holding Kysely's connection, so it never interleaves with a
+ * Kysely transaction awaiting between its statements (`f` is synchronous: better-sqlite3 is).
+ */
+export function withSqlite<T>(store: Store, f: (db: Sqlite.Database) => T): Promise<T> {
+  const sqlite = store.sqlite;
+  if (!sqlite) throw new Error("withSqlite on a store that is not SQLite");
+  return store.db.connection().execute(async () => f(sqlite));
 }
 
 export class StoreError extends Error {
@@ -35,13 +50,13 @@ export class StoreError extends Error {
 export async function openStore(config: StoreConfig): Promise<Store> {
   let db: Kysely<Database>;
   let pool: pg.Pool | undefined;
+  let sqlite: Sqlite.Database | undefined;
   try {
     if (config.engine === "postgres") pool = postgresPool(config.url, config.poolSize ?? 10);
+    else sqlite = openSqlite(config.path);
     db = pool
       ? new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-      : new Kysely<Database>({
-          dialect: new SqliteDialect({ database: openSqlite((config as { path: string }).path) }),
-        });
+      : new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite as Sqlite.Database }) });
   } catch (e) {
     throw new StoreError(`cannot open the ${config.engine} store: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -62,7 +77,14 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       );
     }
     const applied = (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
-    return { db, engine: config.engine, applied, ...(pool ? { pool } : {}), close: () => db.destroy() };
+    return {
+      db,
+      engine: config.engine,
+      applied,
+      ...(pool ? { pool } : {}),
+      ...(sqlite ? { sqlite } : {}),
+      close: () => db.destroy(),
+    };
   } catch (e) {
     await db.destroy();
     if (e instanceof StoreError) throw e;
