@@ -2,11 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestStore, testStore } from "../packages/console/src/store/test-support.js";
 import { CLI } from "./fixtures/cli.js";
-import { ConsoleClient, type ConsoleProcess, startConsole } from "./fixtures/console-process.js";
+import { ConsoleClient, type ConsoleProcess, scanDone, startConsole } from "./fixtures/console-process.js";
 import { SimulatedSensor } from "./fixtures/sensor-sim.js";
 import { testdata } from "./fixtures/testdata.js";
 import { vulnDbDir } from "./fixtures/vulndb.js";
@@ -18,17 +17,6 @@ import { vulnDbDir } from "./fixtures/vulndb.js";
  */
 const MODES = ["sqlite", "postgres", "two consoles on one postgres"] as const;
 const ADMIN = { email: "admin@example.test", password: "correct horse battery staple" };
-
-async function scanDone(client: ConsoleClient, id: string, ms = 240_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const r = await client.call("GET", `/scans/${id}`);
-    expect(r.status).toBe(200);
-    if (["complete", "failed", "cancelled"].includes(r.body.state)) return r.body;
-    if (Date.now() > end) throw new Error(`scan ${id} still ${r.body.state} after ${ms} ms`);
-    await sleep(250);
-  }
-}
 
 describe.each(MODES)("the console end to end (%s)", (mode) => {
   const dirs: string[] = [];

@@ -14,12 +14,40 @@ const common = {
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "@rampart/engine": here("../engine/src/index.ts"), "@rampart/console": here("../console/src/index.ts") },
+  alias: {
+    "@rampart/engine": here("../engine/src/index.ts"),
+    "@rampart/console/protocol": here("../console/src/protocol.ts"),
+    "@rampart/console": here("../console/src/index.ts"),
+    "@rampart/sensor": here("../sensor/src/index.ts"),
+  },
   sourcemap: "linked",
   logLevel: "warning",
 };
 
-await build({ ...common, entryPoints: [here("./src/main.ts")], outfile: here("./dist/rampart.mjs") });
+// `rampart` is a launcher: `rampart sensor` loads the sensor's bundle alone (the long-running sensor stays
+// small), every other command the whole CLI's.
+const split = {
+  name: "launcher-split",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(main|sensor-main)\.js$/ }, (a) => ({
+      path: a.path === "./main.js" ? "./cli.mjs" : "./sensor.mjs",
+      external: true,
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: [here("./src/launcher.ts")],
+  outfile: here("./dist/rampart.mjs"),
+  plugins: [split],
+});
+await build({ ...common, entryPoints: [here("./src/main.ts")], outfile: here("./dist/cli.mjs") });
+await build({ ...common, entryPoints: [here("./src/sensor-main.ts")], outfile: here("./dist/sensor.mjs") });
+await build({
+  ...common,
+  entryPoints: [here("../sensor/src/scan/worker.ts")],
+  outfile: here("./dist/sensor-scan-worker.mjs"),
+});
 await build({
   ...common,
   entryPoints: [here("../engine/src/secrets/worker.ts")],

@@ -6,6 +6,7 @@ import { registerDb } from "./commands/db.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerSbom } from "./commands/sbom.js";
 import { registerScan } from "./commands/scan.js";
+import { registerSensor } from "./commands/sensor.js";
 import { UsageError } from "./errors.js";
 
 /**
@@ -23,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
   registerDb(program);
   registerDoctor(program);
   registerConsole(program);
+  registerSensor(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

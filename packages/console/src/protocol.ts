@@ -1,6 +1,8 @@
 /**
- * The sensor protocol's contract, for the sensor: report and upload shapes, item keys and limits. Depends on
- * nothing but TypeBox, so a sensor importing it (types, itemKey, LIMITS) stays free of the console's server.
+ * The sensor protocol's contract, for the sensor: report and upload shapes (types only), and the limits,
+ * sections and item keys both sides compute — without TypeBox, so a sensor importing this stays light.
  */
-export * from "./scans/sensor-upload.js";
-export * from "./topology/report.js";
+
+export type * from "./scans/sensor-upload.js";
+export { itemKey, LIMITS, SECTIONS } from "./topology/keys.js";
+export type * from "./topology/report.js";

@@ -14,6 +14,7 @@ export * from "./risk/index.js";
 export * from "./sbom/index.js";
 export type { FileScanner } from "./scan/file-scanner.js";
 export { type CatalogOptions, type CatalogResult, catalogSource, type ScanProgress } from "./scan/scan.js";
+export { type ContentScanner, type SourceScan, type SourceScanOptions, scanSource } from "./scan/scan-source.js";
 export * from "./secrets/index.js";
 export {
   loadDefaultRuleSet,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createGunzip, type Gunzip } from "node:zlib";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -115,6 +116,8 @@ export async function buildApi(
     const schema = route.schema as Record<string, unknown>;
     schema.response = { ...ERROR_RESPONSES, ...((schema.response as object) ?? {}) };
     schema["x-rampart-access"] = access;
+    // Bytes after decoding (gzip bodies count decompressed): what a client may send this route.
+    schema["x-rampart-body-limit"] = route.bodyLimit ?? services.config.bodyLimit;
     if (access !== "public") schema.security = [{ bearer: [] }];
   });
 
@@ -129,6 +132,23 @@ export async function buildApi(
     } catch (e) {
       done(new HttpError(400, "invalid_json", `the body is not valid JSON: ${(e as Error).message}`), undefined);
     }
+  });
+
+  // Bodies may come gzip-compressed (sensors compress theirs). The route's body limit then applies to the
+  // decompressed bytes, as they arrive, so a small compressed body cannot expand past it (zip bombs: 413).
+  app.addHook("preParsing", async (req, _reply, payload) => {
+    const encoding = req.headers["content-encoding"]?.trim().toLowerCase();
+    if (!encoding || encoding === "identity") return payload;
+    if (encoding !== "gzip")
+      throw new HttpError(415, "unsupported_encoding", `content-encoding ${encoding} is not accepted (gzip is)`);
+    const gunzip = createGunzip() as Gunzip & { receivedEncodedLength: number };
+    gunzip.receivedEncodedLength = 0;
+    payload.on("data", (chunk: Buffer) => {
+      gunzip.receivedEncodedLength += chunk.length;
+    });
+    payload.on("error", (e) => gunzip.destroy(e));
+    payload.pipe(gunzip);
+    return gunzip;
   });
 
   app.addHook("onRequest", async (req) => {

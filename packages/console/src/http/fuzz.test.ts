@@ -27,6 +27,8 @@ interface Op {
   method: string;
   path: string;
   access: string;
+  /** The route's body limit in bytes (decoded), from the document. */
+  bodyLimit: number;
   body?: Schema;
   query: { name: string; schema: Schema }[];
 }
@@ -106,6 +108,7 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
           string,
           {
             "x-rampart-access": string;
+            "x-rampart-body-limit": number;
             requestBody?: { content: Record<string, { schema: Schema }> };
             parameters?: { in: string; name: string; schema: Schema }[];
           }
@@ -117,6 +120,7 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
         method: method.toUpperCase(),
         path,
         access: op["x-rampart-access"],
+        bodyLimit: op["x-rampart-body-limit"],
         ...(op.requestBody?.content["application/json"]
           ? { body: op.requestBody.content["application/json"].schema }
           : {}),
@@ -178,7 +182,7 @@ describe.each(ENGINES)("garbage in, 4xx out, on every route (%s)", (engine) => {
       check(
         failures,
         `${name} oversized`,
-        await send(op, { payload: JSON.stringify({ x: "a".repeat(c.console.services.config.bodyLimit) }) }),
+        await send(op, { payload: JSON.stringify({ x: "a".repeat(op.bodyLimit) }) }),
         413,
       );
       if (schema.type === "object") {

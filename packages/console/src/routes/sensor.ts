@@ -26,6 +26,12 @@ const Registration = Type.Object(
   },
   { additionalProperties: false },
 );
+/**
+ * Decoded bytes a report or an upload may carry: a large host's full report (the schema's item limits) or its
+ * SBOM outgrows the API's default limit. Sensors send them gzip-compressed, typically a tenth of this on the wire.
+ */
+const SENSOR_BODY_LIMIT = 64 * 1024 * 1024;
+
 const SensorToken = {
   token: Type.String({ description: "the sensor's short-lived token: send as `Authorization: Bearer …`" }),
   expiresAt: Time,
@@ -126,6 +132,7 @@ export async function sensorRoutes(app: ConsoleApp): Promise<void> {
   app.post(
     "/sensor/reports",
     {
+      bodyLimit: SENSOR_BODY_LIMIT,
       schema: {
         summary: "A topology report: full, or a delta on the last applied one (409 full_report_required otherwise)",
         description:
@@ -238,6 +245,7 @@ export async function sensorRoutes(app: ConsoleApp): Promise<void> {
   app.put(
     "/sensor/uploads/:uploadId",
     {
+      bodyLimit: SENSOR_BODY_LIMIT,
       schema: {
         summary: "Upload a scan result (SBOM, secrets, malware) or a scan's end, under an id the sensor made up",
         description:

@@ -1,17 +1,13 @@
 import {
-  catalogSource,
+  type ContentScanner,
   type DbStatus,
-  type FileScanner,
   type Inventory,
   type InventorySource,
   type LayerCache,
-  loadDefaultPack,
-  MalwareScanner,
   Matcher,
   openTarget,
   readSbomFile,
-  SecretScanner,
-  type Source,
+  scanSource,
   VulnDb,
 } from "@rampart/engine";
 import type { ScanResults } from "./rows.js";
@@ -47,28 +43,27 @@ export async function scanImageArchive(
   scanners: readonly Scanner[],
   o: EngineRunOptions,
 ): Promise<EngineOutcome> {
-  const fileScanners = await contentScanners(scanners, o);
-  try {
-    o.signal?.throwIfAborted();
-    const source = await openTarget({ kind: "archive", path }).catch(named(path, name));
-    const inventory = await catalogAbortably(source, fileScanners.list, o).catch(named(path, name));
-    // The archive's path is a temp name under the data dir; what the user called it is the useful name.
-    inventory.source = { ...inventory.source, name };
-    const secrets = fileScanners.secret?.results();
-    const malware = fileScanners.malware?.results();
-    const out = match(inventory, scanners, o);
-    return {
-      ...out,
-      results: {
-        ...out.results,
-        ...(secrets ? { secrets: secrets.findings } : {}),
-        ...(malware ? { malware: malware.findings } : {}),
-      },
-      warnings: [...out.warnings, ...(secrets?.warnings ?? []), ...(malware?.warnings ?? [])],
-    };
-  } finally {
-    await fileScanners.close();
-  }
+  o.signal?.throwIfAborted();
+  const source = await openTarget({ kind: "archive", path }).catch(named(path, name));
+  const scan = await scanSource(source, {
+    scanners: scanners.filter((s): s is ContentScanner => s === "secret" || s === "malware"),
+    cache: o.layerCache ?? false,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onRead ? { onRead: o.onRead } : {}),
+    ...(o.secretSalt ? { secretSalt: o.secretSalt } : {}),
+  }).catch(named(path, name));
+  // The archive's path is a temp name under the data dir; what the user called it is the useful name.
+  scan.inventory.source = { ...scan.inventory.source, name };
+  const out = match(scan.inventory, scanners, o);
+  return {
+    ...out,
+    results: {
+      ...out.results,
+      ...(scan.secrets ? { secrets: scan.secrets } : {}),
+      ...(scan.malware ? { malware: scan.malware } : {}),
+    },
+    warnings: [...out.warnings, ...scan.warnings],
+  };
 }
 
 /** Reads an SBOM (CycloneDX or SPDX JSON) and matches its packages. */
@@ -109,60 +104,5 @@ export function match(
     };
   } finally {
     db.close();
-  }
-}
-
-async function contentScanners(
-  scanners: readonly Scanner[],
-  o: EngineRunOptions,
-): Promise<{ list: FileScanner[]; secret?: SecretScanner; malware?: MalwareScanner; close(): Promise<void> }> {
-  const secret = scanners.includes("secret")
-    ? await SecretScanner.create(o.secretSalt ? { salt: o.secretSalt } : {})
-    : undefined;
-  let malware: MalwareScanner | undefined;
-  try {
-    malware = scanners.includes("malware")
-      ? await MalwareScanner.create({ packs: [await loadDefaultPack()] })
-      : undefined;
-  } catch (e) {
-    await secret?.close();
-    throw e;
-  }
-  return {
-    list: [...(secret ? [secret] : []), ...(malware ? [malware] : [])],
-    ...(secret ? { secret } : {}),
-    ...(malware ? { malware } : {}),
-    close: async () => {
-      await secret?.close();
-      await malware?.close();
-    },
-  };
-}
-
-/**
- * The catalog cannot be interrupted from outside, so an abort closes the source under it: its reads fail and
- * the catalog ends with an error, freeing the worker instead of finishing an unwanted scan.
- */
-async function catalogAbortably(source: Source, fileScanners: FileScanner[], o: EngineRunOptions): Promise<Inventory> {
-  const onAbort = () => void source.close();
-  o.signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    const { inventory } = await catalogSource(source, {
-      cache: o.layerCache ?? false,
-      ...(fileScanners.length ? { fileScanners } : {}),
-      progress: {
-        onBytes: (done, total) => {
-          if (total) o.onRead?.(Math.min(1, done / total));
-        },
-      },
-    });
-    o.signal?.throwIfAborted();
-    return inventory;
-  } catch (e) {
-    o.signal?.throwIfAborted();
-    throw e;
-  } finally {
-    o.signal?.removeEventListener("abort", onAbort);
-    await source.close();
   }
 }

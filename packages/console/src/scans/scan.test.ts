@@ -326,7 +326,8 @@ describe.each(ENGINES)("scans on %s", (engine) => {
       .execute();
     await scans.recover();
     const job = await finished(jobs, (await scans.get(orphan.id))?.jobId ?? null);
-    expect(job.state).toBe("complete");
+    // Seen failing once on a loaded machine (postgres): the job's error says why, next time.
+    expect(job.state, `${job.error ?? ""} (attempts ${job.attempts})`).toBe("complete");
     expect((await scans.get(orphan.id))?.summary?.total).toBeGreaterThan(0);
     expect(uploadsLeft()).toEqual([]);
 

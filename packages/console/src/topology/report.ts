@@ -1,4 +1,7 @@
 import { type Static, type TSchema, Type } from "typebox";
+import { LIMITS } from "./keys.js";
+
+export { itemKey, LIMITS, SECTIONS } from "./keys.js";
 
 /**
  * The topology report a sensor sends: the contract between the console and the sensor. Depends on nothing but
@@ -33,19 +36,6 @@ const Labels = Type.Record(Type.String(), Text(1024), {
   maxProperties: 128,
   propertyNames: { minLength: 1, maxLength: 317 },
 });
-
-/** The most items of each section one report may carry (a 4 MB body runs out first on most). */
-export const LIMITS = {
-  processes: 10_000,
-  listening: 10_000,
-  connections: 20_000,
-  containers: 2_000,
-  images: 5_000,
-  pods: 2_000,
-  services: 10_000,
-  ingresses: 5_000,
-  inUse: 10_000,
-} as const;
 
 export const Host = Type.Object(
   {
@@ -196,7 +186,6 @@ const ITEMS = {
 } as const;
 
 export type Section = keyof typeof ITEMS;
-export const SECTIONS = Object.keys(ITEMS) as Section[];
 
 const Seq = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const At = Type.String({ format: "date-time", description: "when the sensor took the snapshot" });
@@ -287,36 +276,6 @@ export interface SectionItems {
 
 /** A node's whole topology: what a full report carries, and what the console serves back. */
 export type Snapshot = { host: HostInfo | null } & { [S in Section]: SectionItems[S][] };
-
-/**
- * The key that names an item within its section: a delta's `remove` lists these, and an upsert replaces the
- * item with the same key. Sockets include the pid because two network namespaces on one host can hold the
- * same address and port (e.g. two containers listening on 0.0.0.0:80); "-" stands for an unknown pid.
- *
- *   processes, inUse: "<pid>"                          containers, images: "<id>"
- *   listening: "<proto> <address> <port> <pid>"        pods, services, ingresses: "<uid>"
- *   connections: "<proto> <local address> <local port> <remote address> <remote port> <pid>"
- */
-export function itemKey<S extends Section>(section: S, item: SectionItems[S]): string {
-  switch (section) {
-    case "processes":
-    case "inUse":
-      return String((item as ProcessItem | InUseItem).pid);
-    case "listening": {
-      const l = item as ListeningItem;
-      return `${l.proto} ${l.address} ${l.port} ${l.pid ?? "-"}`;
-    }
-    case "connections": {
-      const c = item as ConnectionItem;
-      return `${c.proto} ${c.local.address} ${c.local.port} ${c.remote.address} ${c.remote.port} ${c.pid ?? "-"}`;
-    }
-    case "containers":
-    case "images":
-      return (item as ContainerItem | ImageItem).id;
-    default:
-      return (item as PodItem | ServiceItem | IngressItem).uid;
-  }
-}
 
 /** The section schemas, for the console's responses. */
 export const SECTION_ITEMS = ITEMS;

@@ -121,6 +121,8 @@ const noContent = (path: string) => async (): Promise<Buffer> => {
   throw new Error(`${path}: not a regular file`);
 };
 
+const PROC_ROOT = /^(.*\/)?proc\/\d+\/root\/*$/;
+
 /** A directory or unpacked root filesystem as a scan source. */
 export async function openDirectory(
   path: string,
@@ -128,7 +130,9 @@ export async function openDirectory(
 ): Promise<FilesystemSource> {
   const st = await stat(path).catch(() => undefined);
   if (!st?.isDirectory()) throw new SourceError(`${path}: not a directory`);
-  const root = await realpath(path);
+  // /proc/PID/root is a link into the process's mount namespace (a running container's root filesystem):
+  // resolving it would give this namespace's "/", so it is read through as given.
+  const root = PROC_ROOT.test(path) ? path.replace(/\/+$/, "") : await realpath(path);
   const transport = opts.transport ?? "directory";
   const excludes = [...(transport === "host" ? HOST_EXCLUDES : []), ...(opts.excludes ?? [])];
   return {

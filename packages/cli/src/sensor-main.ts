@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { registerSensor } from "./commands/sensor.js";
+import { UsageError } from "./errors.js";
+
+/**
+ * `rampart sensor` on its own: the launcher starts this instead of the whole CLI so the long-running sensor
+ * loads only discovery and the console client — not the engine, the console or their dependencies (the
+ * sensor's memory goal is 60 MB). Scans run in a separate worker process that loads the engine.
+ */
+async function main(argv: string[]): Promise<number> {
+  const program = new Command("rampart").exitOverride().showHelpAfterError();
+  registerSensor(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`rampart: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`rampart: error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+// The sensor keeps running (its loops hold the event loop); a finished --once or an error ends here.
+if (code !== 0) process.exit(code);
