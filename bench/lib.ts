@@ -64,3 +64,31 @@ export function writeResults(name: string, results: unknown): void {
   mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
   writeFileSync(join(ROOT, "bench", "results", `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
 }
+
+/** A running process's resident set (VmRSS), its peak so far (VmHWM) or one part of it (RssAnon: heap and stacks; RssFile: mapped files such as the node binary), in MB, from /proc/PID/status. */
+export function procRssMb(pid: number, field: "VmRSS" | "VmHWM" | "RssAnon" | "RssFile" = "VmRSS"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** Clock ticks per second, the unit of /proc/PID/stat's CPU times (100 on Linux, asked rather than assumed). */
+let clkTck: number | undefined;
+const ticksPerSecond = () =>
+  (clkTck ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim()) || 100);
+
+/** CPU seconds a process used so far: utime + stime from /proc/PID/stat (fields 14 and 15). */
+export function procCpuSeconds(pid: number): number {
+  // The command name (field 2) may hold spaces and parentheses: the fields after it follow the last ") ".
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/**
+ * A process's proportional set size in MB (/proc/PID/smaps_rollup): its private pages plus its share of the
+ * pages it shares, such as the node binary's code that every node process maps.
+ */
+export function procPssMb(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+  return Number(m?.[1] ?? 0) / 1024;
+}

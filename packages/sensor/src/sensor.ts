@@ -46,6 +46,7 @@ export function defaultDiscoverers(o: Pick<SensorConfig, "engineSockets" | "clou
 
 /** The well-known container engine sockets, as paths on the host (resolved under the host root when used). */
 export const WELL_KNOWN_ENGINE_SOCKETS: { engine: "docker" | "podman"; socket: string; onHost: true }[] = [
+  { engine: "docker", socket: "/run/docker.sock", onHost: true },
   { engine: "docker", socket: "/var/run/docker.sock", onHost: true },
   { engine: "podman", socket: "/run/podman/podman.sock", onHost: true },
 ];

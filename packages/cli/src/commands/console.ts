@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { consoleTls, createConsole, type StoreConfig, sqlitePath } from "@rampart/console";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { type LocalSensor, startLocalSensor } from "./local-sensor.js";
 
 interface ConsoleCliOptions {
   data: string;
@@ -16,6 +17,7 @@ interface ConsoleCliOptions {
   dbDir?: string;
   feeds?: string;
   refreshHours: string;
+  localSensor?: boolean;
 }
 
 const defaultDataDir = () =>
@@ -48,6 +50,7 @@ export function registerConsole(program: Command): void {
     .option("--db-dir <dir>", "vulnerability DB directory (default: RAMPART_DB_DIR or the user cache)")
     .option("--feeds <url|dir>", "feed mirror for the scheduled vulnerability DB refresh (default: the public sources)")
     .option("--refresh-hours <n>", "hours between vulnerability DB refreshes (0: only on demand)", "6")
+    .option("--local-sensor", "also run a sensor on this machine, reporting to this console (once an admin exists)")
     .action(async (o: ConsoleCliOptions) => {
       const { host, port } = parseListen(o.listen);
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new UsageError("--tls-cert and --tls-key go together");
@@ -76,10 +79,12 @@ export function registerConsole(program: Command): void {
         },
       });
       let closing = false;
+      let local: LocalSensor | undefined;
       const stop = async (signal: string) => {
         if (closing) return;
         closing = true;
         process.stderr.write(`rampart console: ${signal}, stopping\n`);
+        await local?.stop();
         await c.close();
         process.exit(0);
       };
@@ -87,6 +92,16 @@ export function registerConsole(program: Command): void {
       process.on("SIGTERM", () => void stop("SIGTERM"));
       await c.start();
       await c.app.listen({ host, port });
+      if (o.localSensor) {
+        // The sensor reaches this console on loopback (or the address it listens on), pinning its certificate.
+        const loopback = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+        local = startLocalSensor(c, {
+          dataDir: o.data,
+          url: `${tls ? "https" : "http"}://${loopback}:${port}`,
+          ...(tls ? { fingerprint256: tls.fingerprint256 } : {}),
+          log: (line) => process.stderr.write(`rampart console: ${line}\n`),
+        });
+      }
       process.stderr.write(
         `${[
           `rampart console listening on ${publicUrl} (storage: ${store.engine === "sqlite" ? store.path : "PostgreSQL"})`,

@@ -142,6 +142,8 @@ export function registerSensor(program: Command): void {
       };
       process.on("SIGINT", () => void stop("SIGINT"));
       process.on("SIGTERM", () => void stop("SIGTERM"));
+      // Started by a console (--local-sensor) over an IPC channel: stop when that console is gone.
+      if (process.send) process.once("disconnect", () => void stop("the console that started it is gone"));
       process.stderr.write(`rampart sensor ${AGENT_VERSION}: reporting to ${o.console} every ${o.reportSeconds} s\n`);
       sensor.start();
     });

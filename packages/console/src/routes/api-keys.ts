@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { Type } from "typebox";
-import { newApiKey } from "../auth/api-keys.js";
+import { issueApiKey } from "../auth/issue-key.js";
 import type { ConsoleApp } from "../http/app.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { actorOf, userOf } from "../http/principal.js";
@@ -98,31 +97,15 @@ export async function apiKeyRoutes(app: ConsoleApp): Promise<void> {
       const me = userOf(req.principal);
       const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt).toISOString() : null;
       if (expiresAt && expiresAt <= new Date().toISOString()) throw badRequest("expiresAt is in the past");
-      const k = newApiKey();
-      const id = randomUUID();
       const scope = req.body.scope ?? "api";
-      await store.db
-        .insertInto("api_keys")
-        .values({
-          id,
-          user_id: me.userId,
-          name: req.body.name,
-          prefix: k.prefix,
-          key_hash: k.hash,
-          created_at: new Date().toISOString(),
-          last_used_at: null,
-          revoked_at: null,
-          scope,
-          expires_at: expiresAt,
-        })
-        .execute();
+      const k = await issueApiKey(store, { userId: me.userId, name: req.body.name, scope, expiresAt });
       await audit.record({
         actor: actorOf(me),
         action: "api-key.create",
-        target: id,
+        target: k.id,
         detail: { name: req.body.name, scope },
       });
-      return reply.status(201).send({ id, key: k.key, prefix: k.prefix, scope, expiresAt });
+      return reply.status(201).send(k);
     },
   );
 

@@ -49,7 +49,11 @@ export class ConsoleHttp {
   constructor(url: string, trust: Trust) {
     // The API lives under /api/v1 of the console's URL (given with or without it).
     const root = url.replace(/\/+$/, "").replace(/\/api\/v1$/, "");
-    this.base = new URL(`${root}/api/v1/`);
+    try {
+      this.base = new URL(`${root}/api/v1/`);
+    } catch {
+      throw new TrustError(`not a URL: ${url}`);
+    }
     if (this.base.protocol !== "https:" && this.base.protocol !== "http:")
       throw new TrustError(
         `the console URL must be https:// (or http:// when the console runs with --insecure-http): ${url}`,
