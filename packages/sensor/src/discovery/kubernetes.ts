@@ -16,8 +16,8 @@ import type { Discovered, Discoverer, DiscoveryContext } from "./discoverer.js";
 
 /** The RBAC rules the sensor's service account needs (a ClusterRole): the DaemonSet manifest grants these. */
 export const KUBERNETES_RBAC_RULES = [
-  { apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list"] },
-  { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list"] },
+  { apiGroups: [""], resources: ["pods", "services"], verbs: ["list"] },
+  { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["list"] },
 ] as const satisfies readonly {
   apiGroups: readonly string[];
   resources: readonly string[];
@@ -148,7 +148,7 @@ const RESOURCES = {
 function resourceProblem(resource: Resource, e: KubeError): string {
   if (e.status === 403)
     return (
-      `missing RBAC permission: list ${resource.rbac} at the cluster scope (grant get/list on it to the sensor's ` +
+      `missing RBAC permission: list ${resource.rbac} at the cluster scope (grant list on it to the sensor's ` +
       `service account; the API server says: ${e.serverMessage})`
     );
   if (e.status === 404 && resource === RESOURCES.ingresses)

@@ -17,7 +17,7 @@ const reporter = worker(
   `const fs = require("fs"); const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
    const stat = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
    const heap = require("v8").getHeapStatistics().heap_size_limit;
-   fs.writeFileSync(job.out, JSON.stringify({ sbom: {}, warnings: [String(stat[16]), String(heap)], packages: job.scanners.length }));`,
+   fs.writeFileSync(job.out, JSON.stringify({ sbom: {}, warnings: [String(stat[16]), String(heap), process.env.RAMPART_API_KEY ?? "no key"], packages: job.scanners.length }));`,
 );
 const sleeper = worker("sleeper", "setTimeout(() => {}, 60_000);");
 const failing = worker(
@@ -29,9 +29,12 @@ const subject = { kind: "host" as const, root: "/", name: "h" };
 describe("the scan runner", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("runs the worker at the asked niceness and heap limit, and returns what it wrote", async () => {
+  it("runs the worker at the asked niceness and heap limit, without the sensor's key, and returns what it wrote", async () => {
+    process.env.RAMPART_API_KEY = "rpk_must_not_reach_the_worker";
     const out = await runScan(reporter, subject, ["secret"], { scratch: dir, limits: { nice: 12, heapMb: 256 } });
+    delete process.env.RAMPART_API_KEY;
     const [nice, heap] = out.warnings.map(Number);
+    expect(out.warnings[2]).toBe("no key");
     expect(nice).toBe(12);
     // V8's limit is the old space asked for plus the young generation: far below the default of gigabytes.
     expect(heap).toBeLessThan(400 * 1024 * 1024);

@@ -21,6 +21,11 @@ export interface ScanLimits {
 
 export const DEFAULT_LIMITS: ScanLimits = { nice: 10, heapMb: 1024, timeoutMs: 30 * 60_000 };
 
+/** The environment of a scan worker: the sensor's, without anything that names a credential. */
+export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !/KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i.test(k)));
+}
+
 export class ScanFailed extends Error {
   override name = "ScanFailed";
 }
@@ -46,6 +51,8 @@ export async function runScan(
       [`--max-old-space-size=${limits.heapMb}`, ...worker.args, join(dir, "job.json")],
       {
         stdio: ["ignore", "ignore", "pipe"],
+        // The worker parses untrusted content: it gets no credentials (the sensor's API key stays here).
+        env: workerEnv(process.env),
         ...(o.signal ? { signal: o.signal } : {}),
       },
     );
