@@ -32,8 +32,12 @@ interface Proc {
 
 const running = new Set<Proc>();
 
-function launch(args: string[], env: NodeJS.ProcessEnv = process.env): Proc {
-  const child = spawn("node", args, { env, stdio: ["ignore", "ignore", "pipe"] });
+/** Starts node with `args`; an inherited NODE_OPTIONS is dropped, so neither process loads more than asked. */
+function launch(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn("node", args, {
+    env: { ...process.env, NODE_OPTIONS: "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let err = "";
   child.stderr?.on("data", (d: Buffer) => {
     err = (err + d.toString()).slice(-20_000);
@@ -134,8 +138,8 @@ async function phase(h: Harness, name: string, reportSeconds: number) {
       "--report-seconds",
       String(reportSeconds),
     ],
-    // The key in the environment, out of ps; no inherited NODE_OPTIONS changing what node loads.
-    { ...process.env, NODE_OPTIONS: "", RAMPART_API_KEY: h.sensorKey },
+    // The key in the environment, out of ps.
+    { RAMPART_API_KEY: h.sensorKey },
   );
   try {
     await sleep(WARMUP_SECONDS * 1000);
