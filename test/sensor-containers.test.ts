@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScan, type Sensor } from "../packages/sensor/src/index.js";
 import { scanDone } from "./fixtures/console-process.js";
-import { type Podman, startPodman } from "./fixtures/podman.js";
+import { type Podman, runWebAndClient, startPodman } from "./fixtures/podman.js";
 import { type Harness, SCAN_WORKER, startHarness, waitFor } from "./fixtures/sensor-harness.js";
 import { testdata } from "./fixtures/testdata.js";
 
@@ -32,21 +32,7 @@ describe("the sensor with podman containers", () => {
     for (const tar of [BOOKWORM, VULN_APP])
       if (!existsSync(tar)) throw new Error(`${tar} is missing: run npm run test:setup`);
     [h, podman] = await Promise.all([startHarness(), startPodman()]);
-    await podman.load(BOOKWORM);
-    await podman.load(VULN_APP);
-    server = await podman.run(["--name", "e2e-web", "--entrypoint", "python3", APP_IMAGE, "-m", "http.server", "8000"]);
-    await podman.waitListening(server, 8000);
-    serverIp = (await podman.inspect(server)).NetworkSettings.IPAddress;
-    client = await podman.run([
-      "--name",
-      "e2e-client",
-      "--entrypoint",
-      "bash",
-      "rampart-test/debian:bookworm",
-      "-c",
-      `exec 3<>/dev/tcp/${serverIp}/8000; sleep infinity`,
-    ]);
-    await podman.waitConnected(client, serverIp, 8000);
+    ({ server, client, serverIp } = await runWebAndClient(podman, testdata("images"), "e2e"));
     sensor = h.sensor({ engineSockets: [{ engine: "podman", socket: podman.socket }] });
     sensor.start();
   });

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { DbError, ENGINE_VERSION, FeedError, SourceError } from "@rampart/engine";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { registerConsole } from "./commands/console.js";
 import { registerDb } from "./commands/db.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerSbom } from "./commands/sbom.js";
 import { registerScan } from "./commands/scan.js";
 import { registerSensor } from "./commands/sensor.js";
-import { UsageError } from "./errors.js";
+import { runProgram } from "./run.js";
 
 /**
  * Exit codes: 0 success, 1 the target or input could not be processed, 2 the command line is wrong,
@@ -25,27 +25,12 @@ async function main(argv: string[]): Promise<number> {
   registerDoctor(program);
   registerConsole(program);
   registerSensor(program);
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
-      process.stderr.write(`rampart: ${e.message}\n`);
-      return 2;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`rampart: error: ${message}\n`);
-    if (
-      process.env.RAMPART_DEBUG &&
-      e instanceof Error &&
-      !(e instanceof SourceError) &&
-      !(e instanceof DbError) &&
-      !(e instanceof FeedError)
-    )
-      process.stderr.write(`${e.stack}\n`);
-    return 1;
-  }
+  // Our own errors say what went wrong; a stack helps only for the unexpected.
+  return runProgram(
+    program,
+    argv,
+    (e) => !(e instanceof SourceError || e instanceof DbError || e instanceof FeedError),
+  );
 }
 
 process.exitCode = await main(process.argv);

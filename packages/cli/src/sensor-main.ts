@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { registerSensor } from "./commands/sensor.js";
-import { UsageError } from "./errors.js";
+import { runProgram } from "./run.js";
 
 /**
  * `rampart sensor` on its own: the launcher starts this instead of the whole CLI so the long-running sensor
@@ -11,18 +11,7 @@ import { UsageError } from "./errors.js";
 async function main(argv: string[]): Promise<number> {
   const program = new Command("rampart").exitOverride().showHelpAfterError();
   registerSensor(program);
-  try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError) {
-      process.stderr.write(`rampart: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`rampart: error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
-  }
+  return runProgram(program, argv);
 }
 
 const code = await main(process.argv);

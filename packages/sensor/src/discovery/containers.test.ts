@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContainerItem, ImageItem } from "@rampart/console/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Podman, startPodman } from "../../../../test/fixtures/podman.js";
+import { type Podman, runWebAndClient, startPodman } from "../../../../test/fixtures/podman.js";
 import { containerDiscoverer } from "./containers.js";
 import type { DiscoveryContext } from "./discoverer.js";
 
@@ -272,37 +272,13 @@ describe("containerDiscoverer with a real podman", () => {
   let server: string;
   let client: string;
   let serverIp: string;
-  let loaded: string[] = [];
+  const loaded: string[] = [];
 
   beforeAll(async () => {
     for (const tar of [BOOKWORM_TAR, VULN_APP_TAR])
       if (!existsSync(tar)) throw new Error(`${tar} is missing: run npm run test:setup`);
     podman = await startPodman();
-    loaded = [...(await podman.load(BOOKWORM_TAR)), ...(await podman.load(VULN_APP_TAR))];
-    // vuln-app's entrypoint is its Go app: python3 is there too, and serves.
-    server = await podman.run([
-      "--name",
-      "rampart-web",
-      "--entrypoint",
-      "python3",
-      "rampart-test/vuln-app:1.0",
-      "-m",
-      "http.server",
-      "8000",
-    ]);
-    await podman.waitListening(server, 8000);
-    serverIp = (await podman.inspect(server)).NetworkSettings.IPAddress;
-    // bookworm has bash but no python: /dev/tcp opens the connection, sleep keeps it.
-    client = await podman.run([
-      "--name",
-      "rampart-client",
-      "--entrypoint",
-      "bash",
-      "rampart-test/debian:bookworm",
-      "-c",
-      `exec 3<>/dev/tcp/${serverIp}/8000; sleep infinity`,
-    ]);
-    await podman.waitConnected(client, serverIp, 8000);
+    ({ server, client, serverIp } = await runWebAndClient(podman, IMAGES, "rampart"));
   });
 
   afterAll(async () => {
