@@ -3,7 +3,7 @@
 // rescan of a cached image, so the shipped command is this single file. Beside it: the secret and malware
 // scanners' workers (a thread needs its own entry file), the default secret rules and the default malware
 // rule pack (data, read at run time).
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { copyFile, cp, mkdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
@@ -69,3 +69,6 @@ for (const dest of [here("./dist/malware-rules"), here("../engine/dist/malware/r
   await rm(dest, { recursive: true, force: true });
   await cp(here("../engine/src/malware/rules"), dest, { recursive: true, filter: yarFilter });
 }
+// The web UI (packages/web, built by Vite) beside the bundle: the console serves dist/web.
+await rm(here("./dist/web"), { recursive: true, force: true });
+if (existsSync(here("../web/dist/index.html"))) await cp(here("../web/dist"), here("./dist/web"), { recursive: true });

@@ -10,6 +10,7 @@ import { Sessions } from "./auth/sessions.js";
 import { Tokens, type TokenTimes } from "./auth/tokens.js";
 import { FindingsService } from "./findings/service.js";
 import { buildApi, type ConsoleApp, type ConsoleServices, type ConsoleSettings } from "./http/app.js";
+import { webUi } from "./http/web-ui.js";
 import type { JobQueue } from "./jobs/queue.js";
 import { StoreJobQueue } from "./jobs/store-queue.js";
 import { ROUTES } from "./routes/index.js";
@@ -29,6 +30,8 @@ export interface ConsoleOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | null;
   /** Heartbeat interval, offline threshold, redelivery (tests shorten them). */
   sensors?: Partial<SensorSettings>;
+  /** The built web UI (packages/web/dist) to serve at the console's root; none: the API only. */
+  webDir?: string;
   /** Tests: a job queue with short intervals (it must run the jobs pinned to `instance`). */
   jobs?: (o: { store: ConsoleServices["store"]; instance: string }) => JobQueue;
 }
@@ -92,6 +95,7 @@ export async function createConsole(o: ConsoleOptions): Promise<Console> {
       logger: o.logger ?? false,
       ...(o.https ? { https: o.https } : {}),
     });
+    if (o.webDir) await app.register(webUi(o.webDir));
     return {
       app,
       services,

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { consoleTls, createConsole, type StoreConfig, sqlitePath } from "@rampart/console";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
@@ -70,6 +71,8 @@ export function registerConsole(program: Command): void {
         store,
         dataDir: o.data,
         https: tls ? { key: tls.key, cert: tls.cert } : null,
+        // The UI's build is copied beside the bundle (dist/web) by bundle.mjs.
+        webDir: join(dirname(fileURLToPath(import.meta.url)), "web"),
         logger: { level: process.env.RAMPART_LOG_LEVEL ?? "info" },
         settings: {
           publicUrl,

@@ -21,7 +21,12 @@ export const SessionBody = Type.Object(
     user: User,
     accessToken: Type.String({ description: "send as `Authorization: Bearer …`; short-lived" }),
     accessExpiresAt: Time,
-    refreshToken: Type.String({ description: "works once: POST /auth/refresh returns the next one" }),
+    refreshToken: Type.Optional(
+      Type.String({
+        description:
+          "works once: POST /auth/refresh returns the next one. Absent for the web UI (X-Rampart-Client: web): it gets an HttpOnly cookie instead",
+      }),
+    ),
     refreshExpiresAt: Time,
   },
   { additionalProperties: false },

@@ -215,4 +215,38 @@ describe.each(ENGINES)("users, sessions and keys (%s)", (engine) => {
     expect(audit.body).not.toContain(key);
     expect(audit.body).not.toContain(PASSWORD);
   });
+
+  it("gives the web UI its refresh token as an HttpOnly cookie that only the UI's own requests can use", async () => {
+    c = await testConsole(engine);
+    const web = { "x-rampart-client": "web" };
+    const login = await con().inject({ method: "POST", url: "/api/v1/auth/login", payload: ADMIN, headers: web });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().refreshToken).toBeUndefined();
+    expect(login.json().accessToken).toBeTruthy();
+    const cookie = String(login.headers["set-cookie"]);
+    expect(cookie).toMatch(/^rampart_refresh=rrt_[^;]+; Path=\/api\/v1\/auth; Max-Age=\d+; HttpOnly; SameSite=Strict/);
+    const pair = cookie.split(";")[0] as string;
+    const refresh = (headers: Record<string, string>) =>
+      con().inject({ method: "POST", url: "/api/v1/auth/refresh", payload: {}, headers });
+    // Without the UI's header (what a cross-site form could send) the cookie is not read.
+    expect((await refresh({ cookie: pair })).statusCode).toBe(400);
+    const next = await refresh({ cookie: pair, ...web });
+    expect(next.statusCode).toBe(200);
+    const nextPair = String(next.headers["set-cookie"]).split(";")[0] as string;
+    expect(nextPair).not.toBe(pair);
+    // Sign-out clears the cookie and revokes the sign-in.
+    const out = await con().inject({
+      method: "POST",
+      url: "/api/v1/auth/logout",
+      payload: {},
+      headers: { cookie: nextPair, ...web },
+    });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers["set-cookie"])).toMatch(/^rampart_refresh=; .*Max-Age=0/);
+    expect((await refresh({ cookie: nextPair, ...web })).statusCode).toBe(401);
+    // API clients are unchanged: the token in JSON, no cookie.
+    const api = await post("/auth/login", ADMIN);
+    expect(api.json().refreshToken).toBeTruthy();
+    expect(api.headers["set-cookie"]).toBeUndefined();
+  });
 });

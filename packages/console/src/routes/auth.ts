@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { AccountError, type UserView } from "../auth/accounts.js";
 import { passwordProblem } from "../auth/passwords.js";
@@ -5,11 +6,20 @@ import type { Session } from "../auth/sessions.js";
 import type { ConsoleApp } from "../http/app.js";
 import { badRequest, conflict, HttpError, unauthorized } from "../http/errors.js";
 import { actorOf, userOf } from "../http/principal.js";
+import { clearRefreshCookie, isWebClient, refreshCookie, setRefreshCookie } from "../http/refresh-cookie.js";
 import { Email, Password, SessionBody, User } from "../http/schemas.js";
 
 const Credentials = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
 const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    refreshToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: "required, except from the web UI (X-Rampart-Client: web), whose token is its cookie",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -17,7 +27,18 @@ const RefreshBody = Type.Object(
 export async function authRoutes(app: ConsoleApp): Promise<void> {
   const { accounts, sessions, audit, loginLimiter } = app.services;
   const tags = ["auth"];
-  const respond = (user: UserView, s: Session) => ({ user, ...s });
+  /** The session for the caller: whole in JSON, or for the web UI with its refresh token as an HttpOnly cookie. */
+  const respond = (req: FastifyRequest, reply: FastifyReply, user: UserView, s: Session) => {
+    if (!isWebClient(req)) return { user, ...s };
+    setRefreshCookie(req, reply, s.refreshToken, s.refreshExpiresAt);
+    const { refreshToken: _inCookie, ...rest } = s;
+    return { user, ...rest };
+  };
+  const presented = (req: FastifyRequest, body: { refreshToken?: string }) => {
+    const token = body.refreshToken ?? refreshCookie(req);
+    if (!token) throw badRequest("refreshToken is required (from the web UI: its cookie, with X-Rampart-Client: web)");
+    return token;
+  };
   const checkPolicy = (password: string) => {
     const problem = passwordProblem(password);
     if (problem) throw new HttpError(400, "weak_password", problem);
@@ -52,7 +73,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       try {
         const user = await accounts.registerFirstAdmin(req.body.email, req.body.password);
         await audit.record({ actor: `user:${user.id}`, action: "user.register-admin", target: user.email });
-        return reply.status(201).send(respond(user, await sessions.start(user.id)));
+        return reply.status(201).send(respond(req, reply, user, await sessions.start(user.id)));
       } catch (e) {
         if (e instanceof AccountError) throw new HttpError(403, e.code, e.message);
         throw e;
@@ -66,7 +87,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       schema: { summary: "Sign in with email and password", tags, body: Credentials, response: { 200: SessionBody } },
       config: { access: "public" },
     },
-    async (req) => {
+    async (req, reply) => {
       const wait = loginLimiter.take(req.ip);
       if (wait > 0)
         throw new HttpError(
@@ -98,7 +119,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
         throw unauthorized("wrong email or password");
       }
       await audit.record({ actor: `user:${r.user.id}`, action: "user.login", detail: { ip: req.ip } });
-      return respond(r.user, await sessions.start(r.user.id));
+      return respond(req, reply, r.user, await sessions.start(r.user.id));
     },
   );
 
@@ -113,8 +134,8 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       },
       config: { access: "public" },
     },
-    async (req) => {
-      const r = await sessions.refresh(req.body.refreshToken);
+    async (req, reply) => {
+      const r = await sessions.refresh(presented(req, req.body));
       if (!r.ok) {
         if (r.reason === "reused")
           await audit.record({ actor: "anonymous", action: "session.reuse-detected", detail: { ip: req.ip } });
@@ -126,7 +147,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       }
       const user = await accounts.get(r.userId);
       if (!user) throw unauthorized("refresh token unknown");
-      return respond(user, r.session);
+      return respond(req, reply, user, r.session);
     },
   );
 
@@ -142,7 +163,9 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       config: { access: "public" },
     },
     async (req, reply) => {
-      const userId = await sessions.revokeByToken(req.body.refreshToken);
+      if (isWebClient(req)) clearRefreshCookie(req, reply);
+      const token = req.body.refreshToken ?? refreshCookie(req);
+      const userId = token ? await sessions.revokeByToken(token) : undefined;
       if (userId) await audit.record({ actor: `user:${userId}`, action: "user.logout" });
       return reply.status(204).send(null);
     },
@@ -187,7 +210,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       },
       config: { access: "read-only" },
     },
-    async (req) => {
+    async (req, reply) => {
       const me = userOf(req.principal);
       if (me.via !== "session")
         throw new HttpError(403, "forbidden", "change passwords from a signed-in session, not with an API key");
@@ -199,7 +222,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       await audit.record({ actor: actorOf(me), action: "user.password-change" });
       const user = await accounts.get(me.userId);
       if (!user) throw unauthorized();
-      return respond(user, await sessions.start(me.userId));
+      return respond(req, reply, user, await sessions.start(me.userId));
     },
   );
 
@@ -217,7 +240,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
       },
       config: { access: "public" },
     },
-    async (req) => {
+    async (req, reply) => {
       checkPolicy(req.body.password);
       try {
         const { user, kind } = await accounts.redeem(req.body.token, req.body.password);
@@ -227,7 +250,7 @@ export async function authRoutes(app: ConsoleApp): Promise<void> {
           action: kind === "invite" ? "user.join" : "user.password-reset",
           target: user.email,
         });
-        return respond(user, await sessions.start(user.id));
+        return respond(req, reply, user, await sessions.start(user.id));
       } catch (e) {
         if (e instanceof AccountError)
           throw e.code === "email_taken" ? conflict(e.message, e.code) : badRequest(e.message);

@@ -1,0 +1,43 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { AcceptInvite } from "./auth/AcceptInvite.js";
+import { SignIn } from "./auth/SignIn.js";
+import { RequireSession, SessionProvider } from "./auth/session.js";
+import { Shell } from "./layout/Shell.js";
+import { ThemeProvider } from "./layout/theme.js";
+import { Dashboard } from "./pages/Dashboard.js";
+import "./styles.css";
+
+function App() {
+  return (
+    <ThemeProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/sign-in" element={<SignIn />} />
+            <Route path="/accept" element={<AcceptInvite />} />
+            <Route
+              element={
+                <RequireSession>
+                  <Shell />
+                </RequireSession>
+              }
+            >
+              <Route index element={<Dashboard />} />
+            </Route>
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
+    </ThemeProvider>
+  );
+}
+
+const root = document.getElementById("root");
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
