@@ -6,7 +6,7 @@ import { SignIn } from "./auth/SignIn.js";
 import { RequireSession, SessionProvider } from "./auth/session.js";
 import { Shell } from "./layout/Shell.js";
 import { ThemeProvider } from "./layout/theme.js";
-import { Dashboard } from "./pages/Dashboard.js";
+import { PAGES } from "./pages/registry.js";
 import "./styles.css";
 
 function App() {
@@ -24,7 +24,9 @@ function App() {
                 </RequireSession>
               }
             >
-              <Route index element={<Dashboard />} />
+              {PAGES.map((p) => (
+                <Route key={p.path} path={p.path} element={p.element} />
+              ))}
             </Route>
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>

@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from "react-router";
 import { api } from "../api/client.js";
 import { useSession } from "../auth/session.js";
+import { PAGES } from "../pages/registry.js";
 import { useTheme } from "./theme.js";
 
 /** The frame of every signed-in page: navigation, the user, the theme switch, and the page. */
@@ -15,9 +16,11 @@ export function Shell() {
       <header className="topbar">
         <span className="brand">Rampart</span>
         <nav aria-label="Main">
-          <NavLink to="/" end>
-            Dashboard
-          </NavLink>
+          {PAGES.filter((p) => p.nav).map((p) => (
+            <NavLink key={p.path} to={p.path} end={p.path === "/"}>
+              {p.nav}
+            </NavLink>
+          ))}
         </nav>
         <span className="spacer" />
         <button
