@@ -272,13 +272,13 @@ describe("containerDiscoverer with a real podman", () => {
   let server: string;
   let client: string;
   let serverIp: string;
-  const loaded: string[] = [];
+  let loaded: string[] = [];
 
   beforeAll(async () => {
     for (const tar of [BOOKWORM_TAR, VULN_APP_TAR])
       if (!existsSync(tar)) throw new Error(`${tar} is missing: run npm run test:setup`);
     podman = await startPodman();
-    ({ server, client, serverIp } = await runWebAndClient(podman, IMAGES, "rampart"));
+    ({ loaded, server, client, serverIp } = await runWebAndClient(podman, IMAGES, "rampart"));
   });
 
   afterAll(async () => {
