@@ -106,7 +106,7 @@ export class Sensor {
     const snapshot = await discover(this.o.discoverers, {
       procRoot: this.o.procRoot,
       hostRoot: this.o.hostRoot,
-      warn: (m) => this.log(`discovery: ${m}`),
+      warn: (m) => this.warnOnce(`discovery: ${m}`),
       signal: this.stopping.signal,
     });
     this.queueReport(snapshot);
@@ -391,6 +391,17 @@ export class Sensor {
 
   private writeState(): void {
     writeFileAtomic(join(this.o.dataDir, "state.json"), JSON.stringify({ seq: this.seq }));
+  }
+
+  /** The same warning (a dead engine socket…) is logged once an hour, not at every pass. */
+  private readonly warned = new Map<string, number>();
+  private warnOnce(line: string): void {
+    const now = Date.now();
+    const last = this.warned.get(line);
+    if (last !== undefined && now - last < 3_600_000) return;
+    if (this.warned.size > 1_000) this.warned.clear();
+    this.warned.set(line, now);
+    this.log(line);
   }
 
   private log(line: string): void {

@@ -52,6 +52,11 @@ export class Api {
     return this.call<T>(method, path, body);
   }
 
+  /** Sends a file (an image archive, an SBOM) as the raw request body; the reply is JSON. */
+  async upload<T>(path: string, file: Blob): Promise<T> {
+    return this.call<T>("POST", path, file);
+  }
+
   async signIn(email: string, password: string): Promise<User> {
     return this.start(await this.raw<SessionReply>("POST", "/auth/login", { email, password }));
   }
@@ -118,12 +123,13 @@ export class Api {
   private async raw<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json", "x-rampart-client": "web" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
+    const file = body instanceof Blob;
+    if (body !== undefined) headers["content-type"] = file ? "application/octet-stream" : "application/json";
     const r = await fetch(`/api/v1${path}`, {
       method,
       headers,
       credentials: "same-origin",
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: file ? body : JSON.stringify(body) } : {}),
     });
     const text = await r.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;

@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import { api } from "../api/client.js";
 import { useData } from "../api/useData.js";
 
@@ -118,7 +119,9 @@ export function Dashboard() {
                       </span>
                     )}
                   </td>
-                  <td>{findingTitle(f)}</td>
+                  <td>
+                    <Link to={`/findings/${f.id}`}>{findingTitle(f)}</Link>
+                  </td>
                   <td className="where">{f.imageRef ?? f.path ?? f.targetKey}</td>
                   <td className="why">{f.detail.risk?.why ?? ""}</td>
                 </tr>
@@ -148,7 +151,11 @@ export function Dashboard() {
           )}
           {noSensors && (
             <div className="empty">
-              <p>No sensors yet. On each host, with a sensor API key:</p>
+              <p>
+                No sensors yet. On each host, with a sensor API key (
+                <Link to="/settings/sensors">Settings → Sensors</Link>
+                fills one in):
+              </p>
               <pre>
                 {`RAMPART_API_KEY=rpk_… rampart sensor --console ${window.location.origin} --fingerprint <the fingerprint rampart console printed>`}
               </pre>

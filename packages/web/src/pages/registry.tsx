@@ -1,5 +1,9 @@
 import type { ReactNode } from "react";
 import { Dashboard } from "./Dashboard.js";
+import { FindingDetail, FindingsList } from "./findings/index.js";
+import { ScanDetail, Scans } from "./scans/index.js";
+import { ApiKeys, AuditLog, Sensors, Settings, SystemStatus, Users } from "./settings/index.js";
+import { HostPage, TopologyPage } from "./topology/index.js";
 
 /** A signed-in page: its route under / (React Router syntax), and its place in the main navigation if any. */
 export interface PageEntry {
@@ -15,8 +19,16 @@ export interface PageEntry {
  */
 export const PAGES: PageEntry[] = [
   { path: "/", element: <Dashboard />, nav: "Dashboard" },
-  // topology pages
-  // findings pages
-  // scans pages
-  // settings pages
+  { path: "/topology", element: <TopologyPage />, nav: "Topology" },
+  { path: "/topology/:nodeId", element: <HostPage /> },
+  { path: "/findings", element: <FindingsList />, nav: "Findings" },
+  { path: "/findings/:id", element: <FindingDetail /> },
+  { path: "/scans", element: <Scans />, nav: "Scans" },
+  { path: "/scans/:id", element: <ScanDetail /> },
+  { path: "/settings", element: <Settings />, nav: "Settings" },
+  { path: "/settings/users", element: <Users /> },
+  { path: "/settings/api-keys", element: <ApiKeys /> },
+  { path: "/settings/sensors", element: <Sensors /> },
+  { path: "/settings/system", element: <SystemStatus /> },
+  { path: "/settings/audit", element: <AuditLog /> },
 ];

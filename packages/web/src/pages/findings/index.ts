@@ -1,0 +1,2 @@
+export { FindingDetail } from "./FindingDetail.js";
+export { FindingsList } from "./FindingsList.js";

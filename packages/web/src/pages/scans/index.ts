@@ -1,0 +1,2 @@
+export { ScanDetail } from "./ScanDetail.js";
+export { Scans } from "./Scans.js";

@@ -1,0 +1,2 @@
+export { HostPage } from "./HostPage.js";
+export { TopologyPage } from "./TopologyPage.js";
