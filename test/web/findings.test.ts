@@ -86,7 +86,10 @@ describe("the findings pages", () => {
   });
 
   it("filters on KEV, kept in the URL across a reload", async () => {
-    await page.getByLabel("KEV only").check();
+    // A click, then the state: the checkbox mirrors the URL, which a busy page may apply a moment later
+    // (Playwright's check() insists on the new state within the click itself).
+    await page.getByLabel("KEV only").click();
+    await expect.poll(() => page.getByLabel("KEV only").isChecked(), WAIT).toBe(true);
     await expect.poll(() => new URL(page.url()).searchParams.get("kev")).toBe("true");
     const kev = (await api("/findings?kind=vuln&kev=true")).findings as ApiFinding[];
     expect(kev.length).toBeGreaterThan(0);
@@ -114,8 +117,10 @@ describe("the findings pages", () => {
 
   it("filters by several severities at once", async () => {
     await page.getByRole("button", { name: "Clear filters" }).first().click();
-    await page.getByLabel("critical", { exact: true }).check();
-    await page.getByLabel("medium", { exact: true }).check();
+    await page.getByLabel("critical", { exact: true }).click();
+    await expect.poll(() => page.getByLabel("critical", { exact: true }).isChecked(), WAIT).toBe(true);
+    await page.getByLabel("medium", { exact: true }).click();
+    await expect.poll(() => page.getByLabel("medium", { exact: true }).isChecked(), WAIT).toBe(true);
     await expect.poll(() => new URL(page.url()).searchParams.getAll("severity")).toEqual(["critical", "medium"]);
     const counts = await api("/findings/counts?kind=vuln&severity=critical&severity=medium");
     await expect.poll(() => page.getByTestId("counts").textContent(), WAIT).toContain(`${counts.total} findings`);
