@@ -14,23 +14,12 @@ import { testStore } from "../packages/console/src/store/test-support.js";
 import { ConsoleClient, startConsole } from "../test/fixtures/console-process.js";
 import { SimulatedSensor } from "../test/fixtures/sensor-sim.js";
 import { buildTestDb } from "../test/fixtures/vulndb.js";
-import { CLI, need, writeResults } from "./lib.js";
+import { CLI, need, procCpuSeconds, procRssMb, writeResults } from "./lib.js";
 
 const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 need(CLI);
-
-const rssMb = (pid: number, field: "VmRSS" | "VmHWM") => {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1] ?? 0) / 1024;
-};
-
-/** CPU seconds the process used so far (user + system, from /proc/PID/stat; clock ticks of 1/100 s). */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 
 /**
  * CPU seconds used so far by every PostgreSQL server process on this machine (the bench's server is the only
@@ -41,7 +30,7 @@ const postgresCpuSeconds = () => {
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (stat.includes("(postgres)")) total += cpuSeconds(Number(pid));
+      if (stat.includes("(postgres)")) total += procCpuSeconds(Number(pid));
     } catch {
       // gone meanwhile
     }
@@ -84,7 +73,7 @@ async function run(engine: "sqlite" | "postgres") {
   const pid = proc.child.pid as number;
   const client = new ConsoleClient(proc.url, dataDir, CONNECTIONS);
   try {
-    const idle = rssMb(pid, "VmRSS");
+    const idle = procRssMb(pid, "VmRSS");
     client.token = (
       await client.call("POST", "/auth/register", {
         email: "bench@example.test",
@@ -105,10 +94,10 @@ async function run(engine: "sqlite" | "postgres") {
         }),
       );
     const loadSeconds = (Date.now() - loadStart) / 1000;
-    const loaded = rssMb(pid, "VmRSS");
+    const loaded = procRssMb(pid, "VmRSS");
     const health = await rate(() => client.call("GET", "/health", undefined, "").then((r) => r.status));
     // Each worker owns a slice of the nodes, so each node's reports stay in sequence.
-    const consoleCpu0 = cpuSeconds(pid);
+    const consoleCpu0 = procCpuSeconds(pid);
     const clientCpu0 = process.cpuUsage();
     const pgCpu0 = engine === "postgres" ? postgresCpuSeconds() : 0;
     const owned = Array.from({ length: CONNECTIONS }, (_, w) => sensors.filter((_, k) => k % CONNECTIONS === w));
@@ -119,7 +108,7 @@ async function run(engine: "sqlite" | "postgres") {
       if (r.status !== 200) s.seq--;
       return r.status;
     });
-    const consoleCpu = cpuSeconds(pid) - consoleCpu0;
+    const consoleCpu = procCpuSeconds(pid) - consoleCpu0;
     const clientCpu = process.cpuUsage(clientCpu0);
     const pgCpu = engine === "postgres" ? postgresCpuSeconds() - pgCpu0 : 0;
     const reportCount = reports.perSecond * SECONDS;
@@ -141,8 +130,8 @@ async function run(engine: "sqlite" | "postgres") {
       postgresCpuMsPerReport: Number(((pgCpu * 1000) / reportCount).toFixed(3)),
       rssIdleMb: Math.round(idle),
       rssWithNodesMb: Math.round(loaded),
-      rssAfterMb: Math.round(rssMb(pid, "VmRSS")),
-      rssPeakMb: Math.round(rssMb(pid, "VmHWM")),
+      rssAfterMb: Math.round(procRssMb(pid, "VmRSS")),
+      rssPeakMb: Math.round(procRssMb(pid, "VmHWM")),
     };
     console.log(
       `${engine}: ${result.reportsPerSecond} reports/s (goal ≥ 2,000; ${result.ratioToHealth}× the ${result.healthPerSecond}/s of GET /health), ` +

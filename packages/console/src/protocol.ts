@@ -4,5 +4,5 @@
  */
 
 export type * from "./scans/sensor-upload.js";
-export { itemKey, LIMITS, SECTIONS } from "./topology/keys.js";
+export { emptySnapshot, itemKey, LIMITS, SECTIONS } from "./topology/keys.js";
 export type * from "./topology/report.js";

@@ -1,6 +1,6 @@
 export { AGENT_VERSION, Sensor, type SensorOptions } from "./agent/agent.js";
 export { ConsoleHttp, normaliseFingerprint, type Trust, TrustError, UnreachableError } from "./agent/client.js";
-export { diffSnapshots, emptySnapshot } from "./agent/delta.js";
+export { diffSnapshots } from "./agent/delta.js";
 export { type Entry, Outbox } from "./agent/outbox.js";
 export * from "./discovery/index.js";
 export { discover } from "./discovery/merge.js";

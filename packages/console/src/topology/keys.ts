@@ -10,6 +10,7 @@ import type {
   Section,
   SectionItems,
   ServiceItem,
+  Snapshot,
 } from "./report.js";
 
 /*
@@ -71,4 +72,9 @@ export function itemKey<S extends Section>(section: S, item: SectionItems[S]): s
     default:
       return (item as PodItem | ServiceItem | IngressItem).uid;
   }
+}
+
+/** A node's topology before any report: no host, every section empty. */
+export function emptySnapshot(): Snapshot {
+  return { host: null, ...(Object.fromEntries(SECTIONS.map((s) => [s, []])) as unknown as Omit<Snapshot, "host">) };
 }

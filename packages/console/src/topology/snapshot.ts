@@ -1,4 +1,5 @@
 import type { Store } from "../store/open.js";
+import { emptySnapshot } from "./keys.js";
 import { type HostInfo, SECTIONS, type Section, type Snapshot } from "./report.js";
 
 /** The stable order a section is served in. */
@@ -32,8 +33,4 @@ export async function readSnapshot(
   for (const [s, by] of Object.entries(ORDER))
     (snapshot[s as Section] as unknown[]).sort(by as (a: unknown, b: unknown) => number);
   return snapshot;
-}
-
-export function emptySnapshot(): Snapshot {
-  return { host: null, ...(Object.fromEntries(SECTIONS.map((s) => [s, []])) as unknown as Omit<Snapshot, "host">) };
 }

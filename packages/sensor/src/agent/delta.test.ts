@@ -1,5 +1,6 @@
+import { emptySnapshot } from "@rampart/console/protocol";
 import { describe, expect, it } from "vitest";
-import { diffSnapshots, emptySnapshot } from "./delta.js";
+import { diffSnapshots } from "./delta.js";
 
 const host = { hostname: "h", os: "Debian", kernel: "6", machineId: "m", interfaces: [] };
 

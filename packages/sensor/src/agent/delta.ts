@@ -7,22 +7,6 @@ import {
   type Snapshot,
 } from "@rampart/console/protocol";
 
-/** An empty snapshot: what the console holds for a node before its first report. */
-export function emptySnapshot(): Snapshot {
-  return {
-    host: null,
-    processes: [],
-    listening: [],
-    connections: [],
-    containers: [],
-    images: [],
-    pods: [],
-    services: [],
-    ingresses: [],
-    inUse: [],
-  };
-}
-
 type Changes = Omit<DeltaReport, "seq" | "kind" | "baseSeq" | "at">;
 
 /**

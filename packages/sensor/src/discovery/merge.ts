@@ -1,6 +1,4 @@
-import type { Snapshot } from "@rampart/console/protocol";
-import { SECTIONS } from "@rampart/console/protocol";
-import { emptySnapshot } from "../agent/delta.js";
+import { emptySnapshot, SECTIONS, type Snapshot } from "@rampart/console/protocol";
 import type { Discovered, Discoverer, DiscoveryContext } from "./discoverer.js";
 
 /**
