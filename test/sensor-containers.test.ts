@@ -85,13 +85,13 @@ describe("the sensor with podman containers", () => {
     const pid = (await podman.inspect(server)).State.Pid;
     const scratch = join(h.dir, "scratch");
     const [fromContainer, fromImage] = await Promise.all([
-      runScan(SCAN_WORKER, { kind: "container", root: `/proc/${pid}/root`, name: "e2e-web" }, [], { scratch }),
-      runScan(SCAN_WORKER, { kind: "image", engine: "podman", socket: podman.socket, name: APP_IMAGE }, [], {
+      runScan(SCAN_WORKER, { kind: "container", root: `/proc/${pid}/root`, name: "e2e-web" }, ["vuln"], { scratch }),
+      runScan(SCAN_WORKER, { kind: "image", engine: "podman", socket: podman.socket, name: APP_IMAGE }, ["vuln"], {
         scratch,
       }),
     ]);
     const purls = (o: typeof fromImage) =>
-      ((o.sbom.components ?? []) as { purl?: string }[])
+      ((o.sbom?.components ?? []) as { purl?: string }[])
         .map((c) => c.purl)
         .filter(Boolean)
         .sort();
@@ -133,5 +133,32 @@ describe("the sensor with podman containers", () => {
     expect(keys(container.findings).length).toBeGreaterThan(50);
     expect(keys(container.findings)).toEqual(keys(image.findings));
     expect(container.findings.find((f) => f.cve === "CVE-2021-44228")).toMatchObject({ kev: true });
+  });
+
+  it("checks the host's posture through the sensor: Linux controls on the live host, Docker controls on each running container", async () => {
+    const asked = await h.admin.call("POST", "/scans/node", {
+      nodeId: sensor.nodeId,
+      target: { kind: "host" },
+      scanners: ["posture"],
+    });
+    expect(asked.status).toBe(202);
+    const done = await scanDone(h.admin, asked.body.id, 300_000);
+    expect(done.state, done.error).toBe("complete");
+    expect(done.scanners).toEqual(["posture"]);
+    expect(done.packageCount).toBe(0); // posture only: no SBOM was made
+    const doc = (await h.admin.call("GET", `/scans/${asked.body.id}/posture`)).body;
+    expect(doc.platforms).toEqual(expect.arrayContaining(["docker", "linux"]));
+    const of = (platform: string) => doc.controls.filter((c: { platform: string }) => c.platform === platform);
+    expect(of("linux").filter((c: { status: string }) => c.status !== "not-applicable").length).toBeGreaterThan(100);
+    expect(doc.controls.filter((c: { status: string }) => c.status === "error")).toEqual([]);
+    // The two test containers run unprivileged and without limits: the memory-limit control fails on both.
+    const memory = of("docker").find((c: { id: string }) => c.id.includes("memory"));
+    expect(memory?.status).toBe("fail");
+    const subjects = memory.violations.map((v: { subject: string }) => v.subject).join(" ");
+    expect(subjects).toContain("e2e-web");
+    expect(subjects).toContain("e2e-client");
+    const findings = (await h.admin.call("GET", `/findings?scan=${asked.body.id}&limit=500`)).body.findings;
+    expect(findings.length).toBe(doc.summary.fail);
+    expect(new Set(findings.map((f: { kind: string }) => f.kind))).toEqual(new Set(["posture"]));
   });
 });

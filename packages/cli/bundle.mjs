@@ -2,7 +2,7 @@
 // is ~150 small modules; resolving and compiling them one by one cost more start-up time than a whole
 // rescan of a cached image, so the shipped command is this single file. Beside it: the secret and malware
 // scanners' workers (a thread needs its own entry file), the default secret rules and the default malware
-// rule pack (data, read at run time).
+// rule pack and the built-in posture controls (data, read at run time).
 import { existsSync, statSync } from "node:fs";
 import { copyFile, cp, mkdir, rm } from "node:fs/promises";
 import { build } from "esbuild";
@@ -68,6 +68,12 @@ const yarFilter = (src) => statSync(src).isDirectory() || src.endsWith(".yar");
 for (const dest of [here("./dist/malware-rules"), here("../engine/dist/malware/rules")]) {
   await rm(dest, { recursive: true, force: true });
   await cp(here("../engine/src/malware/rules"), dest, { recursive: true, filter: yarFilter });
+}
+// The built-in posture controls (YAML), beside the bundle and beside tsc's output.
+const yamlFilter = (src) => statSync(src).isDirectory() || src.endsWith(".yaml");
+for (const dest of [here("./dist/posture-controls"), here("../engine/dist/posture/controls")]) {
+  await rm(dest, { recursive: true, force: true });
+  await cp(here("../engine/src/posture/controls"), dest, { recursive: true, filter: yamlFilter });
 }
 // The web UI (packages/web, built by Vite) beside the bundle: the console serves dist/web.
 await rm(here("./dist/web"), { recursive: true, force: true });

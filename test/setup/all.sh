@@ -9,4 +9,5 @@ step "root filesystems (debootstrap)" bash ./rootfs.sh bookworm bullseye
 step "language layers" bash ./layers.sh
 step "images (umoci + skopeo)" bash ./images.sh
 step "registries (docker-registry on loopback)" bash ./registry.sh push
+step "SCAP Security Guide, Debian 12 (trixie)" bash ./oscap.sh
 echo "setup: test data ready in $RAMPART_TESTDATA" >&2

@@ -53,6 +53,7 @@ describe("the web UI", () => {
     const refresh = cookies.find((c) => c.name === "rampart_refresh");
     expect(refresh).toMatchObject({ httpOnly: true, sameSite: "Strict", secure: true, path: "/api/v1/auth" });
     expect(await page.evaluate<string>("document.cookie")).not.toContain("rampart_refresh");
+    await page.getByRole("button", { name: /^Account:/ }).click();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to Rampart" }).waitFor();
     await screenshot(page, "sign-in");

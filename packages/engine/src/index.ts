@@ -9,6 +9,7 @@ export * from "./match/index.js";
 export type { Distro } from "./package/distro.js";
 export type { Location, Package, PackageInput, PackageType } from "./package/package.js";
 export { purlFor } from "./package/purl.js";
+export * from "./posture/index.js";
 export * from "./report/index.js";
 export * from "./risk/index.js";
 export * from "./sbom/index.js";
@@ -24,13 +25,14 @@ export {
   type SecretRule,
 } from "./secrets/rules/index.js";
 export { SecretScanner, type SecretScanOptions } from "./secrets/scanner.js";
-export { openDirectory, openHost } from "./source/directory.js";
+export { HOST_EXCLUDES, openDirectory, openHost } from "./source/directory.js";
 export { openDockerArchive } from "./source/docker-archive.js";
 export { openEngineImage } from "./source/engine/index.js";
 export { EntryTooLargeError, SourceError } from "./source/entry.js";
 export { openOciLayout } from "./source/oci-layout.js";
 export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
+export { resolveInRoot } from "./source/root-path.js";
 export type { FilesystemSource, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
 export * from "./version/index.js";
 export { ENGINE_VERSION } from "./version.js";

@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AcceptInvite } from "./auth/AcceptInvite.js";
+import { ForgotPassword } from "./auth/ForgotPassword.js";
 import { SignIn } from "./auth/SignIn.js";
 import { RequireSession, SessionProvider } from "./auth/session.js";
 import { Shell } from "./layout/Shell.js";
@@ -17,6 +18,7 @@ function App() {
           <Routes>
             <Route path="/sign-in" element={<SignIn />} />
             <Route path="/accept" element={<AcceptInvite />} />
+            <Route path="/forgot-password" element={<ForgotPassword />} />
             <Route
               element={
                 <RequireSession>

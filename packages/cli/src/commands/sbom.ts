@@ -31,6 +31,17 @@ export interface SbomCommandOptions {
 }
 
 /** Catalogs any target into an inventory: the step `sbom` and (later) `scan` share. */
+/** Registry access, platform and excludes as the user gave them (flags, then RAMPART_USERNAME/PASSWORD). */
+export function sourceOptionsOf(o: SbomCommandOptions): SourceOptions {
+  return {
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...((o.username ?? process.env.RAMPART_USERNAME) ? { username: o.username ?? process.env.RAMPART_USERNAME } : {}),
+    ...((o.password ?? process.env.RAMPART_PASSWORD) ? { password: o.password ?? process.env.RAMPART_PASSWORD } : {}),
+    ...(o.insecure ? { insecure: true } : {}),
+    ...(o.exclude?.length ? { excludes: o.exclude } : {}),
+  };
+}
+
 export async function inventoryOf(
   targetText: string,
   o: SbomCommandOptions,
@@ -44,14 +55,7 @@ export async function inventoryOf(
       );
     return readSbomFile(target.path);
   }
-  const sourceOpts: SourceOptions = {
-    ...(o.platform ? { platform: o.platform } : {}),
-    ...((o.username ?? process.env.RAMPART_USERNAME) ? { username: o.username ?? process.env.RAMPART_USERNAME } : {}),
-    ...((o.password ?? process.env.RAMPART_PASSWORD) ? { password: o.password ?? process.env.RAMPART_PASSWORD } : {}),
-    ...(o.insecure ? { insecure: true } : {}),
-    ...(o.exclude?.length ? { excludes: o.exclude } : {}),
-  };
-  const source = await openTarget(target, sourceOpts);
+  const source = await openTarget(target, sourceOptionsOf(o));
   const bar = new ProgressBar(`cataloging ${source.name}`, o.quiet === true);
   const catalogOpts: CatalogOptions = {
     cache: o.cache === false ? false : new LayerCache(o.cacheDir),

@@ -10,6 +10,7 @@ import {
   formatDiagnostic,
   formatScanReport,
   type IgnoreRule,
+  type InventorySource,
   imagePurl,
   loadBaseline,
   loadDefaultPack,
@@ -22,6 +23,7 @@ import {
   MalwareScanner,
   Matcher,
   mergeRuleSets,
+  parseTarget,
   SCAN_FORMATS,
   type ScanFormat,
   type ScannerName,
@@ -37,20 +39,21 @@ import {
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { writeOutput } from "../output.js";
-import { inventoryOf, type SbomCommandOptions, withSourceOptions } from "./sbom.js";
+import { type PostureCliOptions, postureControls, runPosture, withPostureOptions } from "./posture.js";
+import { inventoryOf, type SbomCommandOptions, sourceOptionsOf, withSourceOptions } from "./sbom.js";
 
 /** Exit code when findings cross --fail-on / --fail-on-count (1 is an error, 2 a usage mistake). */
 export const EXIT_FINDINGS = 3;
 
 const SORTS = ["risk", "severity", "epss", "kev", "package", "id"] as const;
-const SCANNERS: readonly ScannerName[] = ["vuln", "secret", "malware"];
+const SCANNERS: readonly ScannerName[] = ["vuln", "secret", "malware", "posture"];
 type Sort = (typeof SORTS)[number];
 /** Read from the working directory when no --ignore-file is given, as Trivy reads .trivyignore. */
 const DEFAULT_IGNORE_FILES = [".rampartignore.yaml", ".rampartignore.yml", ".rampartignore"];
 /** Older vulnerability data than this gets a warning: a stale DB hides new CVEs. */
 const STALE_DAYS = 7;
 
-interface ScanOptions extends SbomCommandOptions {
+interface ScanOptions extends SbomCommandOptions, PostureCliOptions {
   secretRules?: string;
   secretBaseline?: string;
   writeSecretBaseline?: string;
@@ -90,50 +93,57 @@ const SORTERS: Record<Sort, (a: Finding, b: Finding) => number> = {
 };
 
 export function registerScan(program: Command): void {
-  withSourceOptions(
-    program
-      .command("scan")
-      .description("Find the known vulnerabilities of an image, directory, host or SBOM, ranked by risk")
-      .argument("<target>", "anything `rampart sbom` reads, or an SBOM file (CycloneDX, SPDX)")
-      .option("-f, --format <format>", `output format: ${SCAN_FORMATS.join(", ")}`, "table")
-      .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
-      .option("--scanners <list>", `what to look for, comma-separated: ${SCANNERS.join(", ")}`, "vuln")
-      .option("--severity <list>", "only report these severities (comma-separated, e.g. critical,high)")
-      .option("--fail-on <severity>", `exit ${EXIT_FINDINGS} when a reported finding is at least this severe`)
-      .option(
-        "--fail-on-count <n>",
-        `exit ${EXIT_FINDINGS} when at least N findings are reported (at --fail-on severity or above, if given)`,
-      )
-      .option("--ignore-unfixed", "hide vulnerabilities that have no fix yet")
-      .option(
-        "--ignore-file <file>",
-        `ignore rules (YAML or .trivyignore format; default ${DEFAULT_IGNORE_FILES.join(" or ")} in the working directory)`,
-      )
-      .option("--vex <file...>", "OpenVEX or CycloneDX VEX documents; not_affected/fixed statements suppress findings")
-      .option("--sort <key>", `order of findings: ${SORTS.join(", ")}`, "risk")
-      .option("--db-dir <dir>", "vulnerability DB directory (default ~/.cache/rampart/db, or RAMPART_DB_DIR)")
-      .option(
-        "--secret-rules <file>",
-        "extra secret rules (YAML, same format as the defaults; same id replaces, disabled: true removes)",
-      )
-      .option(
-        "--secret-baseline <file>",
-        "accepted secrets, by rule, path glob or fingerprint (see --write-secret-baseline)",
-      )
-      .option("--write-secret-baseline <file>", "write the secrets found as a baseline (fingerprints only) to FILE")
-      .option("--secret-exclude <glob...>", "more paths not to scan for secrets (added to the defaults)")
-      .option("--secret-max-file-size <bytes>", "skip larger files in the secret scan (default 10 MB)")
-      .option(
-        "--malware-rules <path...>",
-        "more YARA rule packs (a .yar file or a directory of them), each compiled beside the default pack",
-      )
-      .option("--malware-exclude <glob...>", "paths not to scan for malware")
-      .option("--malware-max-file-size <bytes>", "skip larger files in the malware scan (default 64 MB)")
-      .option("--no-malware-archives", "do not open archives (gzip, zip/jar, tar) inside files for the malware scan")
-      .addHelpText(
-        "after",
-        "\nThe fingerprint salt of secret findings comes from RAMPART_SECRET_SALT (default: a public constant).",
-      ),
+  withPostureOptions(
+    withSourceOptions(
+      program
+        .command("scan")
+        .description(
+          "Find the known vulnerabilities, secrets, malware and posture (compliance) failures of an image, directory, host or SBOM, ranked by risk",
+        )
+        .argument("<target>", "anything `rampart sbom` reads, or an SBOM file (CycloneDX, SPDX)")
+        .option("-f, --format <format>", `output format: ${SCAN_FORMATS.join(", ")}`, "table")
+        .option("-o, --output <file>", "write to FILE instead of standard output (atomically)")
+        .option("--scanners <list>", `what to look for, comma-separated: ${SCANNERS.join(", ")}`, "vuln")
+        .option("--severity <list>", "only report these severities (comma-separated, e.g. critical,high)")
+        .option("--fail-on <severity>", `exit ${EXIT_FINDINGS} when a reported finding is at least this severe`)
+        .option(
+          "--fail-on-count <n>",
+          `exit ${EXIT_FINDINGS} when at least N findings are reported (at --fail-on severity or above, if given)`,
+        )
+        .option("--ignore-unfixed", "hide vulnerabilities that have no fix yet")
+        .option(
+          "--ignore-file <file>",
+          `ignore rules (YAML or .trivyignore format; default ${DEFAULT_IGNORE_FILES.join(" or ")} in the working directory)`,
+        )
+        .option(
+          "--vex <file...>",
+          "OpenVEX or CycloneDX VEX documents; not_affected/fixed statements suppress findings",
+        )
+        .option("--sort <key>", `order of findings: ${SORTS.join(", ")}`, "risk")
+        .option("--db-dir <dir>", "vulnerability DB directory (default ~/.cache/rampart/db, or RAMPART_DB_DIR)")
+        .option(
+          "--secret-rules <file>",
+          "extra secret rules (YAML, same format as the defaults; same id replaces, disabled: true removes)",
+        )
+        .option(
+          "--secret-baseline <file>",
+          "accepted secrets, by rule, path glob or fingerprint (see --write-secret-baseline)",
+        )
+        .option("--write-secret-baseline <file>", "write the secrets found as a baseline (fingerprints only) to FILE")
+        .option("--secret-exclude <glob...>", "more paths not to scan for secrets (added to the defaults)")
+        .option("--secret-max-file-size <bytes>", "skip larger files in the secret scan (default 10 MB)")
+        .option(
+          "--malware-rules <path...>",
+          "more YARA rule packs (a .yar file or a directory of them), each compiled beside the default pack",
+        )
+        .option("--malware-exclude <glob...>", "paths not to scan for malware")
+        .option("--malware-max-file-size <bytes>", "skip larger files in the malware scan (default 64 MB)")
+        .option("--no-malware-archives", "do not open archives (gzip, zip/jar, tar) inside files for the malware scan")
+        .addHelpText(
+          "after",
+          "\nThe fingerprint salt of secret findings comes from RAMPART_SECRET_SALT (default: a public constant).",
+        ),
+    ),
   ).action(async (targetText: string, o: ScanOptions) => {
     if (!SCAN_FORMATS.includes(o.format as ScanFormat))
       throw new UsageError(`unknown format ${o.format}; use one of ${SCAN_FORMATS.join(", ")}`);
@@ -145,6 +155,13 @@ export function registerScan(program: Command): void {
     const runVuln = scanners.includes("vuln");
     const runSecret = scanners.includes("secret");
     const runMalware = scanners.includes("malware");
+    const runPostureScan = scanners.includes("posture");
+    // Control files are validated before anything is read: a broken file fails fast.
+    if (runPostureScan) await postureControls(o);
+    else if (o.framework || o.postureControls || o.disableControl || o.dockerSocket)
+      throw new UsageError(
+        "--framework, --posture-controls, --disable-control and --docker-socket need --scanners posture",
+      );
     const only = o.severity?.split(",").map((s) => parseSeverity(s, "--severity"));
     const failOn = o.failOn ? parseSeverity(o.failOn, "--fail-on") : undefined;
     const failCount = o.failOnCount === undefined ? undefined : Number(o.failOnCount);
@@ -162,13 +179,19 @@ export function registerScan(program: Command): void {
         })
       : undefined;
     try {
-      const inv = await inventoryOf(targetText, o, [...(secrets ? [secrets] : []), ...(malware ? [malware] : [])]);
+      const posture = runPostureScan
+        ? await runPosture(await parseTarget(targetText), o, sourceOptionsOf(o))
+        : undefined;
+      const catalog = runVuln || runSecret || runMalware;
+      const inv = catalog
+        ? await inventoryOf(targetText, o, [...(secrets ? [secrets] : []), ...(malware ? [malware] : [])])
+        : undefined;
       const now = new Date();
-      const warnings = [...inv.warnings];
+      const warnings = [...(inv?.warnings ?? []), ...(posture?.report.warnings ?? [])];
       const status = db?.status();
       let findings: Finding[] = [];
       let packageCount = 0;
-      if (db && status) {
+      if (db && status && inv) {
         const result = new Matcher(db).match(inv, { detectedAt: now.toISOString() });
         warnings.push(...result.warnings, ...staleness(status.feeds, now));
         packageCount = result.matched;
@@ -176,7 +199,8 @@ export function registerScan(program: Command): void {
         if (o.ignoreUnfixed) findings = findings.filter((f) => f.fixState === "fixed");
         if (only) findings = findings.filter((f) => only.includes(f.severity));
       }
-      const subject = imagePurl(inv.source);
+      const source = inv?.source ?? (posture?.opened.source as InventorySource);
+      const subject = imagePurl(source);
       const sup = applySuppressions(findings, { ignores, vex }, now, subject ? { subject } : {});
       warnings.push(...sup.warnings);
       const secretResults = secrets?.results();
@@ -196,13 +220,14 @@ export function registerScan(program: Command): void {
       if (o.writeSecretBaseline && secretResults)
         await writeOutput(writeBaseline(secretResults.findings), o.writeSecretBaseline);
       const report: ScanReport = {
-        source: inv.source,
-        ...(inv.distro ? { distro: inv.distro } : {}),
+        source,
+        ...(inv?.distro ? { distro: inv.distro } : {}),
         scanners: SCANNERS.filter((s) => scanners.includes(s)),
         packageCount,
         findings: [...sup.kept].sort(SORTERS[o.sort as Sort]),
         ...(secretFindings ? { secrets: secretFindings } : {}),
         ...(malwareFindings ? { malware: malwareFindings } : {}),
+        ...(posture ? { posture: posture.report } : {}),
         suppressed: sup.suppressed,
         ...(status
           ? { db: { schemaVersion: status.schemaVersion, builtAt: status.builtAt, feeds: status.feeds } }
@@ -214,7 +239,7 @@ export function registerScan(program: Command): void {
       if (!o.quiet) for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       await writeOutput(
         formatScanReport(report, o.format as ScanFormat, {
-          inventory: inv,
+          ...(inv ? { inventory: inv } : {}),
           color: !o.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
         }),
         o.output,
@@ -223,6 +248,9 @@ export function registerScan(program: Command): void {
         ...report.findings.map((f) => f.severity),
         ...(report.secrets ?? []).map((f) => f.severity),
         ...(report.malware ?? []).map((f: MalwareFinding) => f.severity),
+        ...(report.posture?.results ?? [])
+          .filter((r) => r.status === "fail" && (!only || only.includes(r.control.severity)))
+          .map((r) => r.control.severity),
       ];
       const counted = failOn ? severities.filter((s) => atLeast(s, failOn)).length : severities.length;
       if ((failOn || failCount !== undefined) && counted >= (failCount ?? 1)) {

@@ -245,7 +245,7 @@ export class FindingsService {
       .groupBy(["f.severity", "f.kind"])
       .execute();
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    const byKind: Record<FindingKind, number> = { vuln: 0, secret: 0, malware: 0 };
+    const byKind: Record<FindingKind, number> = { vuln: 0, secret: 0, malware: 0, posture: 0 };
     let total = 0;
     for (const r of rows) {
       const n = Number(r.n);

@@ -3,6 +3,7 @@ import { apiKeyRoutes } from "./api-keys.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { findingRoutes } from "./findings.js";
+import { postureRoutes } from "./posture.js";
 import { scanRoutes } from "./scans.js";
 import { sensorRoutes } from "./sensor.js";
 import { systemRoutes } from "./system.js";
@@ -20,4 +21,5 @@ export const ROUTES: Record<string, RoutePlugin> = {
   topology: topologyRoutes,
   scans: scanRoutes,
   findings: findingRoutes,
+  posture: postureRoutes,
 };

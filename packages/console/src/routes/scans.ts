@@ -7,11 +7,24 @@ import { actorOf } from "../http/principal.js";
 import { Id, IdParams, PageQuery, Time } from "../http/schemas.js";
 import { JOB_STATES } from "../jobs/queue.js";
 import type { ScanRecord } from "../scans/records.js";
+import { PostureContent } from "../scans/sensor-upload.js";
 import { ScanError, type ScanService } from "../scans/service.js";
 import { SCANNERS, TARGET_KINDS } from "../scans/tables.js";
 
+/** The posture document as the API returns it (the sensor's upload without its warnings). */
+const PostureBody = Type.Omit(PostureContent, ["warnings"]);
+
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Counts = Type.Record(Type.String(), Type.Integer());
+
+/** Controls by status and each framework's score (the posture scanner ran). */
+export const PostureSummary = Type.Object(
+  {
+    controls: Counts,
+    frameworks: Type.Array(Type.Omit(Type.Index(PostureBody, ["frameworks"]).items, ["requirements"])),
+  },
+  { additionalProperties: false },
+);
 
 export const ScanSummaryBody = Type.Object(
   {
@@ -21,6 +34,7 @@ export const ScanSummaryBody = Type.Object(
     kev: Type.Integer(),
     fixable: Type.Integer(),
     maxRisk: Type.Number(),
+    posture: Type.Optional(PostureSummary),
   },
   { additionalProperties: false },
 );
@@ -299,6 +313,30 @@ export async function scanRoutes(app: ConsoleApp): Promise<void> {
       const scan = await scans().get(req.params.id);
       if (!scan) throw notFound(`scan ${req.params.id}`);
       return scan;
+    },
+  );
+
+  app.get(
+    "/scans/:id/posture",
+    {
+      schema: {
+        summary: "A scan's posture results: every control evaluated (passes too) and each framework's score",
+        tags,
+        params: IdParams,
+        response: { 200: PostureBody },
+      },
+      config: { access: "read-only" },
+    },
+    async (req) => {
+      const posture = await scans().posture(req.params.id);
+      if (posture === undefined) throw notFound(`scan ${req.params.id}`);
+      if (posture === null)
+        throw new HttpError(
+          404,
+          "not_found",
+          `scan ${req.params.id} has no posture results (not finished, or the posture scanner did not run)`,
+        );
+      return posture;
     },
   );
 

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import type { ConsoleApp } from "../http/app.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { Id, IdParams, PageQuery, Time } from "../http/schemas.js";
-import { loadGraph } from "../topology/graph.js";
+import { loadGraphView, MAX_GRAPH_NODES } from "../topology/graph-view.js";
 import {
   CursorError,
   getNode,
@@ -48,7 +48,6 @@ const Snapshot = Type.Object(
   },
   { additionalProperties: false },
 );
-const Attribute = Type.Union([Type.String(), Type.Number(), Type.Null()]);
 const GraphNode = Type.Object(
   {
     id: Type.String(),
@@ -61,9 +60,10 @@ const GraphNode = Type.Object(
       Type.Literal("ingress"),
     ]),
     label: Type.String(),
-    parent: Type.Union([Type.String(), Type.Null()]),
-    nodeId: Type.Union([Type.String(), Type.Null()]),
-    attributes: Type.Record(Type.String(), Attribute),
+    parent: Type.Union([Type.String(), Type.Null()], { description: "its drawn parent (folded ancestors skipped)" }),
+    nodeId: Type.Union([Type.String(), Type.Null()], { description: "the registered node (host) it belongs to" }),
+    folded: Type.Integer({ description: "graph nodes folded into this one at this level" }),
+    offline: Type.Boolean({ description: "its host's sensor is offline" }),
   },
   { additionalProperties: false },
 );
@@ -72,9 +72,11 @@ const GraphEdge = Type.Object(
     from: Type.String(),
     to: Type.String(),
     kind: Type.Union([Type.Literal("connection"), Type.Literal("selects"), Type.Literal("routes")]),
-    proto: Type.Union([Type.Literal("tcp"), Type.Literal("udp"), Type.Null()]),
-    port: Type.Union([Type.Integer(), Type.Null()]),
-    count: Type.Integer(),
+    proto: Type.Union([Type.Literal("tcp"), Type.Literal("udp"), Type.Null()], {
+      description: "null when the folded edges differ",
+    }),
+    port: Type.Union([Type.Integer(), Type.Null()], { description: "the server's port; null when they differ" }),
+    count: Type.Integer({ description: "connections folded into this edge" }),
   },
   { additionalProperties: false },
 );
@@ -156,10 +158,18 @@ export async function topologyRoutes(app: ConsoleApp): Promise<void> {
       schema: {
         summary: "The graph: hosts, containers, processes, pods, services and the connections between them",
         description:
-          "Connections are drawn from client to server, resolved across nodes by the other end of the connection or the listening socket behind its address. nodeId narrows the graph to those nodes and what they connect to.",
+          "Connections are drawn from client to server, resolved across nodes by the other end of the connection or the listening socket behind its address. " +
+          "What is drawn depends on the level (hosts by default; processes when nodeId is given): hosts, services and ingresses always; pods and containers at the containers level or of the hosts in expand; processes at the processes level or of the nodes in select. " +
+          "Everything else is folded into its nearest drawn ancestor, and the edges folded onto the same two drawn ends are merged with their counts summed. " +
+          `nodeId narrows the graph to those nodes and what they connect to. At most limit nodes (default and most ${MAX_GRAPH_NODES}) and twice as many edges: truncated says some were left out.`,
         tags,
         querystring: Type.Object(
           {
+            level: Type.Optional(
+              Type.Union([Type.Literal("hosts"), Type.Literal("containers"), Type.Literal("processes")]),
+            ),
+            expand: Type.Optional(Type.Array(Id, { maxItems: 1000 })),
+            select: Type.Optional(Type.Array(Id, { maxItems: 100 })),
             nodeId: Type.Optional(Type.Array(Id, { maxItems: 100 })),
             processes: Type.Optional(
               Type.Union([Type.Literal("connected"), Type.Literal("all"), Type.Literal("none")], {
@@ -167,6 +177,7 @@ export async function topologyRoutes(app: ConsoleApp): Promise<void> {
               }),
             ),
             status: Type.Optional(Status),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GRAPH_NODES })),
           },
           { additionalProperties: false },
         ),
@@ -176,6 +187,7 @@ export async function topologyRoutes(app: ConsoleApp): Promise<void> {
               nodes: Type.Array(GraphNode),
               edges: Type.Array(GraphEdge),
               unresolved: Type.Integer({ description: "connections whose other end is unknown" }),
+              truncated: Type.Boolean({ description: "nodes or edges were left out to stay within the limit" }),
             },
             { additionalProperties: false },
           ),
@@ -183,11 +195,17 @@ export async function topologyRoutes(app: ConsoleApp): Promise<void> {
       },
       config: { access: "read-only" },
     },
-    async (req) =>
-      loadGraph(store, {
-        processes: req.query.processes ?? "connected",
-        ...(req.query.nodeId ? { focus: req.query.nodeId } : {}),
-        ...(req.query.status ? { status: req.query.status } : {}),
-      }),
+    async (req) => {
+      const q = req.query;
+      return loadGraphView(store, {
+        level: q.level ?? (q.nodeId ? "processes" : "hosts"),
+        processes: q.processes ?? "connected",
+        ...(q.expand ? { expand: q.expand } : {}),
+        ...(q.select ? { select: q.select } : {}),
+        ...(q.nodeId ? { focus: q.nodeId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.limit ? { limit: q.limit } : {}),
+      });
+    },
   );
 }

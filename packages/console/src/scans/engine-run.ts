@@ -1,11 +1,17 @@
 import {
+  allCollectors,
   type ContentScanner,
   type DbStatus,
+  evaluatePosture,
   type Inventory,
   type InventorySource,
   type LayerCache,
+  loadBuiltinControls,
   Matcher,
+  openPostureTarget,
   openTarget,
+  type PostureDocument,
+  postureDocument,
   readSbomFile,
   scanSource,
   VulnDb,
@@ -55,15 +61,25 @@ export async function scanImageArchive(
   // The archive's path is a temp name under the data dir; what the user called it is the useful name.
   scan.inventory.source = { ...scan.inventory.source, name };
   const out = match(scan.inventory, scanners, o);
+  const posture = scanners.includes("posture") ? await imagePosture(path, name) : undefined;
   return {
     ...out,
     results: {
       ...out.results,
       ...(scan.secrets ? { secrets: scan.secrets } : {}),
       ...(scan.malware ? { malware: scan.malware } : {}),
+      ...(posture ? { posture: posture.document } : {}),
     },
-    warnings: [...out.warnings, ...scan.warnings],
+    warnings: [...out.warnings, ...scan.warnings, ...(posture?.warnings ?? [])],
   };
+}
+
+/** An image's posture: its config and build history against the built-in Dockerfile controls. */
+async function imagePosture(path: string, name: string): Promise<{ document: PostureDocument; warnings: string[] }> {
+  const opened = await openPostureTarget({ kind: "archive", path }).catch(named(path, name));
+  const image = opened.target.image ? { image: { ...opened.target.image, name } } : {};
+  const report = await evaluatePosture(loadBuiltinControls(), { ...opened.target, name, ...image }, allCollectors);
+  return { document: postureDocument(report), warnings: [...opened.warnings, ...report.warnings] };
 }
 
 /** Reads an SBOM (CycloneDX or SPDX JSON) and matches its packages. */

@@ -1,7 +1,7 @@
 import type { InventorySource } from "@rampart/engine";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
-import { findingRows, type ScanResults, type ScanSummary, summarize } from "./rows.js";
+import { findingRows, postureSummaryOf, type ScanResults, type ScanSummary, summarize } from "./rows.js";
 import type { FindingsTable, Scanner, TargetKind } from "./tables.js";
 
 /** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits at 21 columns a row. */
@@ -41,7 +41,10 @@ export function prepareResults(r: StoredResults): PreparedResults {
     { scanId: r.scanId, targetKey: r.targetKey, nodeId: r.nodeId, imageRef: r.imageRef },
     r.results,
   );
-  const summary = summarize(rows);
+  const summary: ScanSummary = {
+    ...summarize(rows),
+    ...(r.results.posture ? { posture: postureSummaryOf(r.results.posture) } : {}),
+  };
   return { summary, write: (db) => writeResults(db, r, rows, summary) };
 }
 
@@ -76,6 +79,7 @@ async function writeResults(
       warnings: JSON.stringify(r.warnings),
       results_at: at,
       input_path: null,
+      posture: r.results.posture ? JSON.stringify(r.results.posture) : null,
       ...(r.scanners ? { scanners: JSON.stringify(r.scanners) } : {}),
     })
     .where("id", "=", r.scanId)

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type Finding, type MalwareFinding, SEVERITIES, type SecretFinding, type Severity } from "@rampart/engine";
+import {
+  type Finding,
+  type MalwareFinding,
+  type PostureDocument,
+  SEVERITIES,
+  type SecretFinding,
+  type Severity,
+} from "@rampart/engine";
 import { fingerprintOf } from "./fingerprint.js";
 import type { FindingKind, FindingsTable } from "./tables.js";
 
@@ -8,6 +15,8 @@ export interface ScanResults {
   findings: Finding[];
   secrets?: SecretFinding[];
   malware?: MalwareFinding[];
+  /** Every control evaluated; the failing ones become findings. */
+  posture?: PostureDocument;
 }
 
 /** Counts the API shows with a scan without reading its findings. */
@@ -19,6 +28,18 @@ export interface ScanSummary {
   fixable: number;
   /** Highest risk among the findings (0 when none). */
   maxRisk: number;
+  /** Controls by status and each framework's score, when the posture scanner ran. */
+  posture?: PostureSummaryBody;
+}
+
+/** A scan's posture at a glance: what the overview of every target's posture reads without the whole document. */
+export interface PostureSummaryBody {
+  controls: PostureDocument["summary"];
+  frameworks: Array<Omit<PostureDocument["frameworks"][number], "requirements">>;
+}
+
+export function postureSummaryOf(p: PostureDocument): PostureSummaryBody {
+  return { controls: p.summary, frameworks: p.frameworks.map(({ requirements: _, ...f }) => f) };
 }
 
 /** Where the findings were found, copied onto each row so filters never join back to the scan. */
@@ -30,7 +51,7 @@ export interface RowPlace {
 }
 
 /**
- * Secrets and malware have no vulnerability risk score; so that one list can be ranked, they get a nominal
+ * Secrets, malware and failed posture controls have no vulnerability risk score; so that one list can be ranked, they get a nominal
  * score by severity, of the order the engine gives a vulnerability of that severity with exploitation likely
  * (a working credential or malware in an image is exploitable by definition).
  */
@@ -100,12 +121,21 @@ export function findingRows(place: RowPlace, results: ScanResults): Row[] {
       package_name: null,
       path: m.path,
     });
+  for (const c of results.posture?.controls ?? [])
+    if (c.status === "fail")
+      add({
+        ...base("posture", fingerprintOf({ kind: "posture", finding: c }), c.severity, c),
+        ...nonVuln,
+        risk: NOMINAL_RISK[c.severity],
+        package_name: null,
+        path: c.violations[0]?.location?.path ?? null,
+      });
   return [...rows.values()];
 }
 
 export function summarize(rows: readonly Row[]): ScanSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const byKind: Record<FindingKind, number> = { vuln: 0, secret: 0, malware: 0 };
+  const byKind: Record<FindingKind, number> = { vuln: 0, secret: 0, malware: 0, posture: 0 };
   let kev = 0;
   let fixable = 0;
   let maxRisk = 0;

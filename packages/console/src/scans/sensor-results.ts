@@ -1,12 +1,19 @@
-import { type Inventory, type MalwareFinding, readSbomDocument, type SecretFinding } from "@rampart/engine";
+import {
+  type Inventory,
+  type MalwareFinding,
+  type PostureDocument,
+  readSbomDocument,
+  type SecretFinding,
+} from "@rampart/engine";
 import { Compile } from "typebox/compile";
 import type { StoredUpload } from "../topology/uploads.js";
 import { type EngineOutcome, match } from "./engine-run.js";
-import { DoneContent, FailedContent, MalwareContent, SecretsContent } from "./sensor-upload.js";
+import { DoneContent, FailedContent, MalwareContent, PostureContent, SecretsContent } from "./sensor-upload.js";
 import type { Scanner } from "./tables.js";
 
 const checkSecrets = Compile(SecretsContent);
 const checkMalware = Compile(MalwareContent);
+const checkPosture = Compile(PostureContent);
 const checkDone = Compile(DoneContent);
 const checkFailed = Compile(FailedContent);
 
@@ -30,13 +37,14 @@ function valid<T>(
 export function checkContent(u: StoredUpload): void {
   if (u.kind === "secrets") valid(checkSecrets, u);
   else if (u.kind === "malware") valid(checkMalware, u);
+  else if (u.kind === "posture") valid(checkPosture, u);
   else if (u.kind === "done") valid(checkDone, u);
   else if (u.kind === "failed") valid(checkFailed, u);
 }
 
 /**
  * A sensor scan's results from its uploads: the SBOM (the last one sent) matched against the console's DB,
- * with the secrets and malware findings as the sensor found them. Which scanners ran is what was uploaded.
+ * with the secrets, malware and posture results as the sensor found them. Which scanners ran is what was uploaded.
  * Throws SbomError or SensorUploadError with a message for the user.
  */
 export function sensorOutcome(
@@ -50,6 +58,7 @@ export function sensorOutcome(
   const warnings: string[] = [];
   let sentSecrets = false;
   let sentMalware = false;
+  let posture: PostureDocument | undefined;
   let image: string | undefined;
   for (const u of uploads) {
     if (u.kind === "secrets") {
@@ -62,6 +71,10 @@ export function sensorOutcome(
       malware.push(...c.findings);
       warnings.push(...(c.warnings ?? []));
       sentMalware = true;
+    } else if (u.kind === "posture") {
+      const { warnings: w, ...doc } = valid<PostureDocument & { warnings?: string[] }>(checkPosture, u);
+      posture = doc;
+      warnings.push(...(w ?? []));
     } else if (u.kind === "done") {
       const c = valid<{ warnings?: string[]; image?: string }>(checkDone, u);
       warnings.push(...(c.warnings ?? []));
@@ -73,6 +86,7 @@ export function sensorOutcome(
     ...(inventory ? (["vuln"] as const) : []),
     ...(sentSecrets ? (["secret"] as const) : []),
     ...(sentMalware ? (["malware"] as const) : []),
+    ...(posture ? (["posture"] as const) : []),
   ];
   const matched = inventory
     ? match(inventory, ["vuln"], o)
@@ -83,6 +97,7 @@ export function sensorOutcome(
       findings: matched.results.findings,
       ...(sentSecrets ? { secrets } : {}),
       ...(sentMalware ? { malware } : {}),
+      ...(posture ? { posture } : {}),
     },
     warnings: [...warnings, ...matched.warnings],
     scanners,

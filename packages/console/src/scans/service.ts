@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { detectSbomFormat, type LayerCache, SbomError, SourceError } from "@rampart/engine";
+import { detectSbomFormat, type LayerCache, type PostureDocument, SbomError, SourceError } from "@rampart/engine";
 import {
   Completion,
   type JobContext,
@@ -279,6 +279,16 @@ export class ScanService {
   async get(id: string): Promise<ScanRecord | undefined> {
     const row = await this.withJobs().where("scans.id", "=", id).executeTakeFirst();
     return row ? toScanRecord(row) : undefined;
+  }
+
+  /**
+   * A scan's posture results: every control evaluated and the framework view. undefined when the scan is
+   * unknown; null when it has no posture results (not finished, or the posture scanner did not run).
+   */
+  async posture(id: string): Promise<PostureDocument | null | undefined> {
+    const row = await this.store.db.selectFrom("scans").select("posture").where("id", "=", id).executeTakeFirst();
+    if (!row) return undefined;
+    return row.posture ? (JSON.parse(row.posture) as PostureDocument) : null;
   }
 
   /** Newest first, paged by the created_at and id of the last scan of the previous page. */
@@ -626,6 +636,7 @@ const emptyResults = {
   package_count: null,
   warnings: null,
   results_at: null,
+  posture: null,
 } as const;
 
 function checkScanners(list: readonly string[]): Scanner[] {

@@ -10,10 +10,10 @@ export interface ScanTables {
 export const TARGET_KINDS = ["image-archive", "sbom", "host", "container", "image"] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-export const SCANNERS = ["vuln", "secret", "malware"] as const;
+export const SCANNERS = ["vuln", "secret", "malware", "posture"] as const;
 export type Scanner = (typeof SCANNERS)[number];
 
-export const FINDING_KINDS = ["vuln", "secret", "malware"] as const;
+export const FINDING_KINDS = ["vuln", "secret", "malware", "posture"] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export const FINDING_STATUSES = ["accepted", "false-positive"] as const;
@@ -53,6 +53,8 @@ export interface ScansTable {
   package_count: number | null;
   /** JSON string[]: what the engine warned about. */
   warnings: string | null;
+  /** JSON PostureDocument: every control evaluated and the framework view, when the posture scanner ran. */
+  posture: string | null;
   /** When the results were stored (the job completes in the same transaction). */
   results_at: string | null;
 }

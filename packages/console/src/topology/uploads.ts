@@ -3,7 +3,7 @@ import { type Static, Type } from "typebox";
 import type { Store } from "../store/open.js";
 import type { SensorUploadsTable } from "./tables.js";
 
-export const UPLOAD_KINDS = ["sbom", "secrets", "malware", "done", "failed"] as const;
+export const UPLOAD_KINDS = ["sbom", "secrets", "malware", "posture", "done", "failed"] as const;
 export type UploadKind = (typeof UPLOAD_KINDS)[number];
 
 const RefId = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_.:-]+$" });

@@ -6,6 +6,8 @@
  * that is not additive bumps SCAN_REPORT_SCHEMA_VERSION.
  */
 import type { MalwareFinding } from "../malware/types.js";
+import type { PostureReport } from "../posture/control.js";
+import { postureDocument } from "../posture/document.js";
 import type { ScanReport } from "./scan-report.js";
 
 export const SCAN_REPORT_SCHEMA_VERSION = 1;
@@ -23,6 +25,7 @@ const ORDER: Record<string, readonly string[]> = {
     "findings",
     "secrets",
     "malware",
+    "posture",
     "suppressed",
     "warnings",
   ],
@@ -93,6 +96,26 @@ const ORDER: Record<string, readonly string[]> = {
   ],
   archive: ["archive", "archiveSha256", "member"],
   hit: ["identifier", "offset", "length"],
+  posture: ["platforms", "summary", "controls", "frameworks"],
+  control: [
+    "id",
+    "title",
+    "platform",
+    "severity",
+    "level",
+    "status",
+    "subjects",
+    "reason",
+    "violations",
+    "rationale",
+    "remediation",
+    "frameworks",
+    "references",
+    "origin",
+  ],
+  violation: ["subject", "evidence", "location"],
+  framework: ["id", "title", "score", "passed", "failed", "notApplicable", "requirements"],
+  requirement: ["id", "status", "controls"],
 };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -138,6 +161,22 @@ function malwareJson(m: MalwareFinding): Record<string, unknown> {
   return out;
 }
 
+/** Posture: each control flattened with its result (the CEL expressions stay in the control files). */
+function postureJson(p: PostureReport): Record<string, unknown> {
+  const doc = postureDocument(p);
+  return {
+    ...ordered(doc, ORDER.posture),
+    controls: doc.controls.map((c) => ({
+      ...ordered(c, ORDER.control),
+      violations: c.violations.map((v) => ordered(v, ORDER.violation)),
+    })),
+    frameworks: doc.frameworks.map((f) => ({
+      ...ordered(f, ORDER.framework),
+      requirements: f.requirements.map((q) => ordered(q, ORDER.requirement)),
+    })),
+  };
+}
+
 /** The report as a plain object in output order (what renderScanJson prints). */
 export function scanReportJson(report: ScanReport): Record<string, unknown> {
   const doc = ordered({ ...report, schemaVersion: SCAN_REPORT_SCHEMA_VERSION }, ORDER.report);
@@ -152,6 +191,7 @@ export function scanReportJson(report: ScanReport): Record<string, unknown> {
   if (secrets) doc.secrets = secrets.map((s) => ordered(s, ORDER.secret));
   const malware = report.malware ?? (report.scanners.includes("malware") ? [] : undefined);
   if (malware) doc.malware = malware.map(malwareJson);
+  if (report.posture) doc.posture = postureJson(report.posture);
   return doc;
 }
 

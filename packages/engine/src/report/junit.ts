@@ -10,6 +10,7 @@
  */
 import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
+import type { ControlResult } from "../posture/control.js";
 import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
 import {
@@ -123,6 +124,25 @@ function malwareCase(m: MalwareFinding): string {
   return `    ${open}\n      ${failure}\n    </testcase>`;
 }
 
+/** Each posture control evaluated is a test case: pass, failure, skipped (not applicable) or error. */
+function postureCase(r: ControlResult): string {
+  const c = r.control;
+  const open = `<testcase${attrs({ classname: `posture.${c.platform}`, name: `${c.id}: ${c.title}`, time: 0 })}`;
+  if (r.status === "pass") return `    ${open}/>`;
+  if (r.status === "not-applicable")
+    return `    ${open}>\n      <skipped${attrs({ message: r.reason ?? "not applicable" })}/>\n    </testcase>`;
+  if (r.status === "error")
+    return `    ${open}>\n      <error${attrs({ message: r.reason ?? "could not be evaluated" })}/>\n    </testcase>`;
+  const body = [
+    c.title,
+    `Why: ${c.rationale}`,
+    `Fix: ${c.remediation}`,
+    ...r.violations.map((v) => `Failed: ${v.subject}${v.evidence.length ? ` (${v.evidence.join("; ")})` : ""}`),
+  ].join("\n");
+  const summary = `${c.id} failed on ${r.violations.length} of ${r.subjects} (${c.severity})`;
+  return `    ${open}>\n      <failure${attrs({ message: summary, type: c.severity })}>${xmlText(body)}</failure>\n    </testcase>`;
+}
+
 const passing = (name: string) => `    <testcase${attrs({ classname: "rampart", name, time: 0 })}/>`;
 
 export function renderJunit(report: ScanReport): string {
@@ -135,11 +155,14 @@ export function renderJunit(report: ScanReport): string {
   const malware = showsMalware(report) ? (report.malware ?? []) : [];
   cases.push(...malware.map(malwareCase));
   if (showsMalware(report) && malware.length === 0) cases.push(passing("no malware found"));
+  const posture = report.posture?.results ?? [];
+  cases.push(...posture.map(postureCase));
+  const postureCount = (s: ControlResult["status"]) => posture.filter((r) => r.status === s).length;
   const counts = {
     tests: cases.length,
-    failures: report.findings.length + secrets.length + malware.length,
-    errors: 0,
-    skipped: report.suppressed.length,
+    failures: report.findings.length + secrets.length + malware.length + postureCount("fail"),
+    errors: postureCount("error"),
+    skipped: report.suppressed.length + postureCount("not-applicable"),
   };
   const target = targetText(report);
   const props = [
@@ -149,6 +172,11 @@ export function renderJunit(report: ScanReport): string {
     ...(report.db && report.scanners.includes("vuln") ? [["db.builtAt", report.db.builtAt]] : []),
     ...(showsSecrets(report) ? [["secrets", String(secrets.length)]] : []),
     ...(showsMalware(report) ? [["malware", String(malware.length)]] : []),
+    ...(report.posture
+      ? report.posture.frameworks
+          .filter((f) => f.score !== undefined)
+          .map((f) => [`posture.${f.id}.score`, String(f.score)])
+      : []),
     ["tool", `${report.tool.name} ${report.tool.version}`],
   ].map(([name, value]) => `      <property${attrs({ name: name as string, value: value as string })}/>`);
   return [

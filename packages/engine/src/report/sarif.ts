@@ -25,6 +25,7 @@ import { MALWARE_SEVERITIES, type MalwareFinding, type MalwareSeverity } from ".
 import type { Finding } from "../match/finding.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import type { SecretFinding } from "../secrets/types.js";
+import { posturePart } from "./sarif-posture.js";
 import type { ScanReport, SuppressedFinding } from "./scan-report.js";
 import {
   advisoryUrl,
@@ -436,6 +437,12 @@ export function toSarif(report: ScanReport): Json {
     }
     results.push(malwareResult(m, malwareIndex.get(malwareRuleId(m)) as number, artifactIndex.get(key) as number));
   }
+  const posture = report.posture ? posturePart(report.posture, rules.length, uriOf(report.source.name)) : undefined;
+  if (posture) {
+    rules.push(...posture.rules);
+    results.push(...posture.results);
+  }
+  const notes = [...report.warnings, ...(posture?.notifications ?? [])];
   const s = report.source;
   const properties: Json = { target: targetText(report), sourceKind: s.kind, scanners: report.scanners };
   if (s.imageId) properties.imageId = s.imageId;
@@ -451,7 +458,7 @@ export function toSarif(report: ScanReport): Json {
         tool: {
           driver: {
             name: "Rampart",
-            fullName: "Rampart vulnerability, secret and malware scanner",
+            fullName: "Rampart vulnerability, secret, malware and posture scanner",
             version: report.tool.version,
             rules,
           },
@@ -460,8 +467,8 @@ export function toSarif(report: ScanReport): Json {
           {
             executionSuccessful: true,
             endTimeUtc: report.createdAt,
-            ...(report.warnings.length
-              ? { toolExecutionNotifications: report.warnings.map((text) => ({ level: "warning", message: { text } })) }
+            ...(notes.length
+              ? { toolExecutionNotifications: notes.map((text) => ({ level: "warning", message: { text } })) }
               : {}),
           },
         ],

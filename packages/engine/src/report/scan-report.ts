@@ -1,6 +1,7 @@
 import type { MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { Distro } from "../package/distro.js";
+import type { PostureReport } from "../posture/control.js";
 import type { InventorySource } from "../sbom/inventory.js";
 import type { SecretFinding } from "../secrets/types.js";
 
@@ -28,7 +29,7 @@ export interface SuppressedFinding {
   file: string;
 }
 
-export type ScannerName = "vuln" | "secret" | "malware";
+export type ScannerName = "vuln" | "secret" | "malware" | "posture";
 
 /** The result of `rampart scan`: what was scanned, with what data, and what was found, ranked. */
 export interface ScanReport {
@@ -36,7 +37,7 @@ export interface ScanReport {
   distro?: Distro;
   /** How many packages were matched. */
   packageCount: number;
-  /** Which scanners ran ("vuln", "secret", "malware"). A scanner that did not run has no section in any output. */
+  /** Which scanners ran ("vuln", "secret", "malware", "posture"). A scanner that did not run has no section in any output. */
   scanners: ScannerName[];
   /** Sorted by risk, highest first (or by the order the user asked for). */
   findings: Finding[];
@@ -44,6 +45,8 @@ export interface ScanReport {
   secrets?: SecretFinding[];
   /** Files that matched malware rules. Sorted by severity, then path and rule. */
   malware?: MalwareFinding[];
+  /** Every posture control evaluated (passes too) and the framework view; present when the posture scanner ran. */
+  posture?: PostureReport;
   suppressed: SuppressedFinding[];
   /** The vulnerability DB the scan used; absent when the vulnerability scanner did not run. */
   db?: { schemaVersion: number; builtAt: string; feeds: FeedStatus[] };

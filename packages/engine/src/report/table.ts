@@ -9,6 +9,8 @@
  */
 import { MALWARE_SEVERITIES, type MalwareFinding } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
+import { type ControlResult, POSTURE_SEVERITIES } from "../posture/control.js";
+import { postureSummary } from "../posture/summary.js";
 import { SEVERITIES, type Severity } from "../risk/types.js";
 import type { SecretFinding } from "../secrets/types.js";
 import type { ScanReport } from "./scan-report.js";
@@ -117,6 +119,21 @@ function malwareRow(m: MalwareFinding): Cell[] {
   ];
 }
 
+const POSTURE_HEADER = ["SEVERITY", "CONTROL", "TITLE", "FAILED", "EVIDENCE"];
+
+/** A failed control: its first violation's evidence says why (the JSON and SARIF carry every one). */
+function postureRow(r: ControlResult): Cell[] {
+  const first = r.violations[0];
+  const evidence = first ? `${first.subject}${first.evidence.length ? `: ${first.evidence.join("; ")}` : ""}` : "";
+  return [
+    { text: r.control.severity.toUpperCase(), style: SEVERITY_STYLE[r.control.severity] },
+    { text: printable(r.control.id) },
+    { text: printable(truncate(r.control.title, 60)) },
+    { text: `${r.violations.length}/${r.subjects}` },
+    { text: printable(truncate(evidence, 80)) },
+  ];
+}
+
 /** Rows under a bold header, each column as wide as its widest cell; the last column is not padded. */
 function grid(header: string[], rows: Cell[][], paint: (c: Cell) => string): string[] {
   const head = header.map((text) => ({ text, style: SGR.bold }));
@@ -166,6 +183,33 @@ function malwareSection(report: ScanReport, paint: (c: Cell) => string): string[
   return out;
 }
 
+function postureSection(report: ScanReport, paint: (c: Cell) => string): string[] {
+  const p = report.posture;
+  const out = [paint({ text: "Posture", style: SGR.bold })];
+  if (!p) return [...out, "Not evaluated"];
+  const failed = p.results
+    .filter((r) => r.status === "fail")
+    .sort(
+      (a, b) =>
+        POSTURE_SEVERITIES.indexOf(a.control.severity) - POSTURE_SEVERITIES.indexOf(b.control.severity) ||
+        a.control.id.localeCompare(b.control.id),
+    );
+  if (failed.length === 0) out.push("No control failed");
+  else out.push(...grid(POSTURE_HEADER, failed.map(postureRow), paint));
+  const n = postureSummary(p);
+  out.push(
+    "",
+    `Controls: ${p.results.length} (pass: ${n.pass}, fail: ${n.fail}, not applicable: ${n["not-applicable"]}, error: ${n.error})`,
+  );
+  for (const r of p.results.filter((x) => x.status === "error"))
+    out.push(`  error ${r.control.id}: ${printable(r.reason ?? "")}`);
+  for (const f of p.frameworks)
+    out.push(
+      `${f.title}: ${f.score === undefined ? "nothing applicable" : `${f.score}%`} (${f.passed} requirements pass, ${f.failed} fail)`,
+    );
+  return out;
+}
+
 export function renderScanTable(report: ScanReport, opts: { color?: boolean } = {}): string {
   const paint = (c: Cell): string => (opts.color && c.style && c.text ? `${c.style}${c.text}${SGR.reset}` : c.text);
   const header = [`Target: ${targetText(report)}`];
@@ -180,6 +224,7 @@ export function renderScanTable(report: ScanReport, opts: { color?: boolean } = 
   if (showsVulns(report)) sections.push(vulnSection(report, paint));
   if (showsSecrets(report)) sections.push(secretSection(report, paint));
   if (showsMalware(report)) sections.push(malwareSection(report, paint));
+  if (report.scanners.includes("posture")) sections.push(postureSection(report, paint));
   const out = [header.join(" · ")];
   for (const section of sections) out.push("", ...section);
   return `${out.join("\n")}\n`;

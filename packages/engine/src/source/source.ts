@@ -15,6 +15,14 @@ export interface ImageConfig {
     WorkingDir?: string;
     Labels?: Record<string, string> | null;
     ExposedPorts?: Record<string, unknown> | null;
+    /** HEALTHCHECK as the builder recorded it (durations in nanoseconds); Test ["NONE"] disables it. */
+    Healthcheck?: {
+      Test?: string[];
+      Interval?: number;
+      Timeout?: number;
+      StartPeriod?: number;
+      Retries?: number;
+    } | null;
   };
   rootfs?: { type: string; diff_ids: string[] };
   history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;

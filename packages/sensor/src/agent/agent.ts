@@ -282,15 +282,15 @@ export class Sensor {
         hostRoot: this.o.hostRoot,
         engineSockets: this.o.engineSockets ?? [],
       });
-      const scanners = action.scanners.filter((s): s is "secret" | "malware" => s !== "vuln");
-      const out = await runScan(this.o.scanWorker, subject, scanners, {
+      const out = await runScan(this.o.scanWorker, subject, action.scanners, {
         scratch: join(this.o.dataDir, "scratch"),
         ...(this.o.scanLimits ? { limits: this.o.scanLimits } : {}),
         signal: this.stopping.signal,
       });
-      upload("sbom", out.sbom);
+      if (out.sbom) upload("sbom", out.sbom);
       if (out.secrets) upload("secrets", { findings: out.secrets });
       if (out.malware) upload("malware", { findings: out.malware });
+      if (out.posture) upload("posture", out.posture);
       const image = subject.kind === "container" ? subject.image : undefined;
       upload("done", {
         warnings: out.warnings.slice(0, WARNINGS_SENT).map((w) => w.slice(0, 4096)),

@@ -28,8 +28,23 @@ export async function resolveSubject(
   },
 ): Promise<ScanSubject & { image?: string }> {
   switch (target.kind) {
-    case "host":
-      return { kind: "host", root: o.hostRoot, name: o.snapshot?.host?.hostname ?? target.ref };
+    case "host": {
+      let engineSocket: string | undefined;
+      for (const e of o.engineSockets) {
+        const socket = e.onHost ? await resolveInRoot(o.hostRoot, e.socket) : e.socket;
+        if (socket && existsSync(socket)) {
+          engineSocket = socket;
+          break;
+        }
+      }
+      return {
+        kind: "host",
+        root: o.hostRoot,
+        name: o.snapshot?.host?.hostname ?? target.ref,
+        procRoot: o.procRoot,
+        ...(engineSocket ? { engineSocket } : {}),
+      };
+    }
     case "container": {
       const ref = target.ref.replace(/^[a-z]+:\/\//, "");
       const c = o.snapshot?.containers.find(

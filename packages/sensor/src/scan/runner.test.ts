@@ -24,7 +24,7 @@ const failing = worker(
   "failing",
   'process.stderr.write("cannot open /nowhere: no such directory\\n"); process.exit(1);',
 );
-const subject = { kind: "host" as const, root: "/", name: "h" };
+const subject = { kind: "host" as const, root: "/", name: "h", procRoot: "/proc" };
 
 describe("the scan runner", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

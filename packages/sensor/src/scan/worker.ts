@@ -1,9 +1,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import {
+  allCollectors,
+  dockerApi,
+  evaluatePosture,
   type FilesystemSource,
+  FileView,
+  HOST_EXCLUDES,
   type ImageSource,
+  loadBuiltinControls,
   openDirectory,
   openEngineImage,
+  type PostureDocument,
+  type PostureTarget,
+  postureDocument,
   scanSource,
   toCycloneDx,
 } from "@rampart/engine";
@@ -25,16 +34,48 @@ async function open(subject: ScanSubject, tmpDir: string): Promise<FilesystemSou
   }
 }
 
+/**
+ * Posture on a node: the host's files and /proc (and its container engine's daemon and containers); an
+ * image's config and history. A container's posture is its engine's: the host scan checks every container.
+ */
+async function posture(
+  subject: ScanSubject,
+  image: ImageSource | undefined,
+): Promise<{ doc?: PostureDocument; warnings: string[] }> {
+  let target: PostureTarget;
+  if (subject.kind === "host")
+    target = {
+      name: subject.name,
+      files: new FileView(subject.root, HOST_EXCLUDES),
+      live: { procRoot: subject.procRoot },
+      ...(subject.engineSocket ? { docker: dockerApi(subject.engineSocket) } : {}),
+    };
+  else if (image) target = { name: subject.name, image: { name: subject.name, config: image.config } };
+  else
+    return {
+      warnings: [`posture: container ${subject.name} is checked through its engine, in the posture scan of its host`],
+    };
+  const report = await evaluatePosture(loadBuiltinControls(), target, allCollectors);
+  return { doc: postureDocument(report), warnings: report.warnings };
+}
+
 async function main(jobFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, "utf8")) as ScanJob;
   const source = await open(job.subject, job.tmpDir);
-  const scan = await scanSource(source, { scanners: job.scanners });
+  const p = job.scanners.includes("posture")
+    ? await posture(job.subject, source.kind === "image" ? source : undefined)
+    : undefined;
+  const content = job.scanners.filter((s): s is "secret" | "malware" => s === "secret" || s === "malware");
+  if (content.length === 0 && !job.scanners.includes("vuln")) await source.close();
+  const scan =
+    content.length || job.scanners.includes("vuln") ? await scanSource(source, { scanners: content }) : undefined;
   const output: ScanOutput = {
-    sbom: toCycloneDx(scan.inventory),
-    ...(scan.secrets ? { secrets: scan.secrets } : {}),
-    ...(scan.malware ? { malware: scan.malware } : {}),
-    warnings: [...scan.inventory.warnings, ...scan.warnings],
-    packages: scan.inventory.packages.length,
+    ...(scan ? { sbom: toCycloneDx(scan.inventory) } : {}),
+    ...(scan?.secrets ? { secrets: scan.secrets } : {}),
+    ...(scan?.malware ? { malware: scan.malware } : {}),
+    ...(p?.doc ? { posture: p.doc } : {}),
+    warnings: [...(scan?.inventory.warnings ?? []), ...(scan?.warnings ?? []), ...(p?.warnings ?? [])],
+    packages: scan?.inventory.packages.length ?? 0,
   };
   writeFileSync(job.out, JSON.stringify(output));
 }

@@ -69,6 +69,14 @@ export class Api {
     return this.start(await this.raw<SessionReply>("POST", "/auth/accept", { token, password }));
   }
 
+  /**
+   * Changes the signed-in user's password. The console revokes every session and access token of this user and
+   * answers with a new session for this browser, which is taken here: the user stays signed in.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<User> {
+    return this.start(await this.call<SessionReply>("POST", "/auth/password", { currentPassword, newPassword }));
+  }
+
   /** Restores a session from the refresh cookie (a reload): the user, or undefined when signed out. */
   async resume(): Promise<User | undefined> {
     return (await this.refresh()) ? this.user : undefined;
@@ -142,3 +150,7 @@ export class Api {
 }
 
 export const api = new Api();
+
+/** What to show for a failed call: the console's message, or that it could not be reached. */
+export const errorMessage = (e: unknown): string =>
+  e instanceof ApiError ? e.message : "the console could not be reached";

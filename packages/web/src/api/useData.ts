@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { ApiError } from "./client.js";
+import { errorMessage } from "./client.js";
 
 /**
  * Data a page loads from the API: the value, the error worth showing, and `reload`. `key` names what the
@@ -17,7 +17,7 @@ export function useData<T>(load: () => Promise<T>, key = "") {
     setError(undefined);
     started.load().then(
       (v) => live && setValue(v),
-      (e: unknown) => live && setError(e instanceof ApiError ? e.message : "the console could not be reached"),
+      (e: unknown) => live && setError(errorMessage(e)),
     );
     return () => {
       live = false;

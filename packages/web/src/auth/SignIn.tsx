@@ -1,6 +1,10 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { Navigate, useLocation, useNavigate } from "react-router";
-import { ApiError, api } from "../api/client.js";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
+import { api } from "../api/client.js";
+import { useAction } from "../api/useAction.js";
+import { ErrorText } from "../components/ErrorText.js";
+import { Field } from "../components/Field.js";
+import { MIN_PASSWORD_LENGTH, PASSWORD_RULE } from "./NewPassword.js";
 import { useSession } from "./session.js";
 
 /**
@@ -13,8 +17,7 @@ export function SignIn() {
   const [registrationOpen, setRegistrationOpen] = useState<boolean | undefined>();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   useEffect(() => {
     void api.get<{ registrationOpen: boolean }>("/auth/status").then((s) => setRegistrationOpen(s.registrationOpen));
@@ -26,16 +29,8 @@ export function SignIn() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await (registering ? api.register(email, password) : api.signIn(email, password));
+    if (await run(() => (registering ? api.register(email, password) : api.signIn(email, password))))
       navigate(from, { replace: true });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "the console could not be reached");
-    } finally {
-      setBusy(false);
-    }
   };
 
   return (
@@ -48,37 +43,26 @@ export function SignIn() {
             invitation.
           </p>
         )}
-        <label>
-          Email
-          <input
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            autoComplete={registering ? "new-password" : "current-password"}
-            required
-            minLength={registering ? 12 : 1}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        {registering && <p className="hint">At least 12 characters; a passphrase of a few words is best.</p>}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <Field label="Email" type="email" autoComplete="username" required value={email} onChange={setEmail} />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete={registering ? "new-password" : "current-password"}
+          required
+          minLength={registering ? MIN_PASSWORD_LENGTH : 1}
+          value={password}
+          onChange={setPassword}
+        />
+        {registering && <p className="hint">{PASSWORD_RULE}</p>}
+        <ErrorText error={error} alert />
         <button type="submit" className="primary" disabled={busy}>
           {registering ? "Create admin account" : "Sign in"}
         </button>
-        {!registering && <p className="hint">Forgot your password? Ask an administrator for a reset link.</p>}
+        {!registering && (
+          <p className="hint">
+            <Link to="/forgot-password">Forgot your password?</Link>
+          </p>
+        )}
       </form>
     </main>
   );

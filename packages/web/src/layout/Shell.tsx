@@ -1,12 +1,10 @@
 import { NavLink, Outlet } from "react-router";
-import { api } from "../api/client.js";
-import { useSession } from "../auth/session.js";
 import { PAGES } from "../pages/registry.js";
 import { useTheme } from "./theme.js";
+import { UserMenu } from "./UserMenu.js";
 
-/** The frame of every signed-in page: navigation, the user, the theme switch, and the page. */
+/** The frame of every signed-in page: navigation, the theme switch, the user's menu, and the page. */
 export function Shell() {
-  const { user } = useSession();
   const { theme, toggle } = useTheme();
   return (
     <div className="shell">
@@ -31,12 +29,7 @@ export function Shell() {
         >
           {theme === "dark" ? "☀ Light" : "☾ Dark"}
         </button>
-        <span className="who" title={user?.role}>
-          {user?.email} · {user?.role}
-        </span>
-        <button type="button" className="ghost" onClick={() => void api.signOut()}>
-          Sign out
-        </button>
+        <UserMenu />
       </header>
       <main id="main" tabIndex={-1}>
         <Outlet />

@@ -1,6 +1,11 @@
 import { Link } from "react-router";
 import { api } from "../api/client.js";
 import { useData } from "../api/useData.js";
+import { DataTable } from "../components/DataTable.js";
+import { ErrorText } from "../components/ErrorText.js";
+import { FindingCells, findingTitle, type ListedFinding } from "../components/FindingCells.js";
+import { SeverityCounts } from "../components/SeverityCounts.js";
+import { DashboardPosture } from "./posture/index.js";
 
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 const KINDS = [
@@ -13,15 +18,7 @@ interface Counts {
   total: number;
   bySeverity: Record<string, number>;
 }
-interface Finding {
-  id: string;
-  kind: string;
-  severity: string;
-  risk: number;
-  kev: boolean;
-  cve: string | null;
-  package: { name: string; version: string } | null;
-  path: string | null;
+interface Finding extends ListedFinding {
   imageRef: string | null;
   targetKey: string;
   detail: { risk?: { why?: string }; title?: string; ruleId?: string; description?: string };
@@ -40,12 +37,6 @@ interface Status {
 
 const age = (s: number) =>
   s < 3600 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} days`;
-
-/** What a finding is, in a few words: the CVE in its package, or the secret's or malware rule's title. */
-export function findingTitle(f: Finding): string {
-  if (f.kind === "vuln") return `${f.cve ?? "advisory"} in ${f.package?.name ?? "?"} ${f.package?.version ?? ""}`;
-  return f.detail.title ?? f.detail.description ?? f.detail.ruleId ?? f.kind;
-}
 
 /** The estate at a glance: counts by severity, the ten riskiest findings and why, the sensors, the feeds. */
 export function Dashboard() {
@@ -68,28 +59,24 @@ export function Dashboard() {
     <div className="page">
       <h1>Dashboard</h1>
       <section className="grid counts" aria-label="Findings by severity">
-        {KINDS.map(({ kind, title }) => {
-          const c = counts.value?.[kind];
-          return (
-            <div className="card" key={kind} data-testid={`count-${kind}`}>
-              <h2>{title}</h2>
-              <p className="big">{c ? c.total : "…"}</p>
-              <ul className="severities">
-                {SEVERITIES.map((s) => (
-                  <li key={s} className={`sev sev-${s}`}>
-                    <span>{s}</span> <strong>{c?.bySeverity[s] ?? 0}</strong>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          );
-        })}
+        {KINDS.map(({ kind, title }) => (
+          <SeverityCounts
+            key={kind}
+            title={title}
+            total={counts.value?.[kind]?.total}
+            bySeverity={counts.value?.[kind]?.bySeverity}
+            severities={SEVERITIES}
+            testId={`count-${kind}`}
+          />
+        ))}
       </section>
-      {counts.error && <p className="error">{counts.error}</p>}
+      <ErrorText error={counts.error} />
+
+      <DashboardPosture />
 
       <section className="card" aria-labelledby="top-title">
         <h2 id="top-title">Top 10 by risk</h2>
-        {top.error && <p className="error">{top.error}</p>}
+        <ErrorText error={top.error} />
         {top.value?.findings.length === 0 && (
           <p className="empty">
             No findings yet. Upload an image or an SBOM to scan (POST /api/v1/scans/image-archive, /scans/sbom), or ask
@@ -97,44 +84,22 @@ export function Dashboard() {
           </p>
         )}
         {!!top.value?.findings.length && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Risk</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Where</th>
-                <th scope="col">Why</th>
+          <DataTable columns={["Risk", "Severity", "Finding", "Where", "Why"]}>
+            {top.value.findings.map((f) => (
+              <tr key={f.id}>
+                <FindingCells id={f.id} risk={f.risk} severity={f.severity} kev={f.kev} title={findingTitle(f)} />
+                <td className="where">{f.imageRef ?? f.path ?? f.targetKey}</td>
+                <td className="why">{f.detail.risk?.why ?? ""}</td>
               </tr>
-            </thead>
-            <tbody>
-              {top.value.findings.map((f) => (
-                <tr key={f.id}>
-                  <td className="num">{Math.round(f.risk)}</td>
-                  <td>
-                    <span className={`badge sev-${f.severity}`}>{f.severity}</span>
-                    {f.kev && (
-                      <span className="badge kev" title="In CISA's Known Exploited Vulnerabilities">
-                        KEV
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <Link to={`/findings/${f.id}`}>{findingTitle(f)}</Link>
-                  </td>
-                  <td className="where">{f.imageRef ?? f.path ?? f.targetKey}</td>
-                  <td className="why">{f.detail.risk?.why ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </section>
 
       <div className="grid two">
         <section className="card" aria-labelledby="nodes-title">
           <h2 id="nodes-title">Sensors</h2>
-          {nodes.error && <p className="error">{nodes.error}</p>}
+          <ErrorText error={nodes.error} />
           {nodes.value && !noSensors && (
             <p>
               <strong data-testid="nodes-online">
@@ -167,7 +132,7 @@ export function Dashboard() {
         </section>
         <section className="card" aria-labelledby="feeds-title">
           <h2 id="feeds-title">Vulnerability data</h2>
-          {status.error && <p className="error">{status.error}</p>}
+          <ErrorText error={status.error} />
           {status.value && !status.value.vulnDb.present && (
             <p className="error">No vulnerability DB: {status.value.vulnDb.problem}. Run `rampart db update`.</p>
           )}

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
+import { ChangePassword } from "./account/index.js";
 import { Dashboard } from "./Dashboard.js";
 import { FindingDetail, FindingsList } from "./findings/index.js";
+import { PosturePage, ScanPosture } from "./posture/index.js";
 import { ScanDetail, Scans } from "./scans/index.js";
 import { ApiKeys, AuditLog, Sensors, Settings, SystemStatus, Users } from "./settings/index.js";
 import { HostPage, TopologyPage } from "./topology/index.js";
@@ -23,12 +25,15 @@ export const PAGES: PageEntry[] = [
   { path: "/topology/:nodeId", element: <HostPage /> },
   { path: "/findings", element: <FindingsList />, nav: "Findings" },
   { path: "/findings/:id", element: <FindingDetail /> },
+  { path: "/posture", element: <PosturePage />, nav: "Posture" },
   { path: "/scans", element: <Scans />, nav: "Scans" },
   { path: "/scans/:id", element: <ScanDetail /> },
+  { path: "/scans/:id/posture", element: <ScanPosture /> },
   { path: "/settings", element: <Settings />, nav: "Settings" },
   { path: "/settings/users", element: <Users /> },
   { path: "/settings/api-keys", element: <ApiKeys /> },
   { path: "/settings/sensors", element: <Sensors /> },
   { path: "/settings/system", element: <SystemStatus /> },
   { path: "/settings/audit", element: <AuditLog /> },
+  { path: "/account/password", element: <ChangePassword /> },
 ];

@@ -6,6 +6,7 @@ import * as m0003 from "./0003-jobs.js";
 import * as m0004 from "./0004-topology.js";
 import * as m0005 from "./0005-scans-findings.js";
 import * as m0006 from "./0006-node-updates.js";
+import * as m0007 from "./0007-scan-posture.js";
 
 interface Step {
   up(db: Kysely<unknown>, engine: Engine): Promise<void>;
@@ -20,6 +21,7 @@ const STEPS: Record<string, Step> = {
   "0004-topology": m0004,
   "0005-scans-findings": m0005,
   "0006-node-updates": m0006,
+  "0007-scan-posture": m0007,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useCan } from "../../auth/session.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { day } from "./format.js";
 import type { Decision as DecisionState, Finding } from "./types.js";
 
@@ -32,7 +33,7 @@ export function Decision({ finding, onChanged }: { finding: Finding; onChanged()
       setExpires("");
       onChanged();
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : "the console could not be reached");
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -110,11 +111,7 @@ export function Decision({ finding, onChanged }: { finding: Finding; onChanged()
               False positive
             </button>
           </div>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorText error={error} alert />
         </form>
       )}
       {write && state && error && (

@@ -2,8 +2,11 @@ import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
+import { SeverityBadges } from "../../components/Badges.js";
+import { ErrorText } from "../../components/ErrorText.js";
+import { ControlFacts } from "../posture/ControlFacts.js";
 import { Decision } from "./Decision.js";
-import { day, malwareOf, nameOf, percent, riskText, secretOf, vulnOf } from "./format.js";
+import { controlOf, day, malwareOf, nameOf, percent, riskText, secretOf, vulnOf } from "./format.js";
 import type { Finding } from "./types.js";
 
 /** A term and its description, in a <dl>. */
@@ -36,15 +39,14 @@ export function FindingDetail() {
       <p>
         <Link to="/findings">← Findings</Link>
       </p>
-      {finding.error && <p className="error">{finding.error}</p>}
+      <ErrorText error={finding.error} />
       {!f && !finding.error && <p className="hint">Loading…</p>}
       {f && (
         <>
           <header>
             <h1>{f.kind === "vuln" ? `${nameOf(f)}${vulnOf(f).title ? `: ${vulnOf(f).title}` : ""}` : nameOf(f)}</h1>
             <p>
-              <span className={`badge sev-${f.severity}`}>{f.severity}</span>
-              {f.kev && <span className="badge kev">KEV</span>}
+              <SeverityBadges severity={f.severity} kev={f.kev} />
               <span className="badge">{f.status}</span>
             </p>
           </header>
@@ -55,7 +57,9 @@ export function FindingDetail() {
               <span className="hint"> / 100</span>
             </p>
             {f.kind === "vuln" && vulnOf(f).risk?.why && <p className="why">{vulnOf(f).risk?.why}</p>}
-            {f.kind !== "vuln" && <p className="hint">Secrets and malware rank by their rule's severity.</p>}
+            {f.kind !== "vuln" && (
+              <p className="hint">Secrets, malware and failed controls rank by their rule's or control's severity.</p>
+            )}
             {f.kind === "vuln" && vulnOf(f).risk?.ssvc && (
               <p>
                 SSVC (CISA BOD 26-04): <strong>{vulnOf(f).risk?.ssvc?.outcome}</strong>
@@ -66,6 +70,15 @@ export function FindingDetail() {
           {f.kind === "vuln" && <VulnFacts f={f} />}
           {f.kind === "secret" && <SecretFacts f={f} />}
           {f.kind === "malware" && <MalwareFacts f={f} />}
+          {f.kind === "posture" && (
+            <section className="card" aria-labelledby="evidence-title">
+              <h2 id="evidence-title">Evidence</h2>
+              <ControlFacts control={controlOf(f)} />
+              <p>
+                <Link to={`/scans/${encodeURIComponent(f.scanId)}/posture`}>Every control of this scan</Link>
+              </p>
+            </section>
+          )}
           <section className="card" aria-labelledby="target-title">
             <h2 id="target-title">Target and scan</h2>
             <dl className="facts">

@@ -111,14 +111,29 @@ function Empty({ view, onClear }: { view: View; onClear(): void }) {
   return (
     <div className="empty">
       <p>
-        No open {view.kind === "vuln" ? "vulnerabilities" : view.kind === "secret" ? "secrets" : "malware"} in the
-        latest scans.
+        No open{" "}
+        {
+          {
+            vuln: "vulnerabilities",
+            secret: "secrets",
+            malware: "malware",
+            posture: "posture failures (failed controls)",
+          }[view.kind]
+        }{" "}
+        in the latest scans.
       </p>
       <p>
         Start a scan on the <Link to="/scans">Scans</Link> page (upload an image archive or an SBOM, or ask a sensor to
         scan its node); findings appear here ranked by risk. Decided findings are under the status "Accepted" or "False
         positive".
       </p>
+      {view.kind === "posture" && (
+        <p>
+          Posture findings come from scans with the posture scanner: <code>rampart scan host --scanners posture</code>,
+          or tick "Posture (compliance)" when starting a scan; every control's result is on the{" "}
+          <Link to="/posture">Posture</Link> page.
+        </p>
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ export const KINDS: { kind: Kind; title: string }[] = [
   { kind: "vuln", title: "Vulnerabilities" },
   { kind: "secret", title: "Secrets" },
   { kind: "malware", title: "Malware" },
+  { kind: "posture", title: "Posture" },
 ];
 export const STATUSES: { status: Status; title: string }[] = [
   { status: "open", title: "Open" },
@@ -39,7 +40,7 @@ export function viewOf(params: URLSearchParams): View {
   const status = params.get("status");
   const group = params.get("group");
   return {
-    kind: kind === "secret" || kind === "malware" ? kind : "vuln",
+    kind: kind === "secret" || kind === "malware" || kind === "posture" ? kind : "vuln",
     severity: params.getAll("severity").filter((s) => (SEVERITIES as readonly string[]).includes(s)),
     status: status === "accepted" || status === "false-positive" ? status : "open",
     kev: params.get("kev") === "true",
@@ -49,7 +50,7 @@ export function viewOf(params: URLSearchParams): View {
     package: params.get("package") ?? "",
     cve: params.get("cve") ?? "",
     // Grouping by CVE or package means something for vulnerabilities only.
-    group: kind !== "secret" && kind !== "malware" && (group === "cve" || group === "package") ? group : "",
+    group: (kind === null || kind === "vuln") && (group === "cve" || group === "package") ? group : "",
   };
 }
 

@@ -1,7 +1,8 @@
 // The findings API's shapes, as the web UI reads them (see packages/console/src/routes/findings.ts). `detail` is
-// the engine's finding, whole: a vulnerability, a secret (masked by the console) or a malware match.
+// the engine's finding, whole: a vulnerability, a secret (masked by the console), a malware match or a failed
+// posture control (its document: see ../posture/types.ts).
 
-export type Kind = "vuln" | "secret" | "malware";
+export type Kind = "vuln" | "secret" | "malware" | "posture";
 export type Status = "open" | "accepted" | "false-positive";
 
 export interface Decision {

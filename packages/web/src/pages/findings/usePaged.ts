@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 
 interface Paged<T> {
   items: T[] | undefined;
@@ -8,8 +8,6 @@ interface Paged<T> {
   loading: boolean;
   loadMore(): void;
 }
-
-const messageOf = (e: unknown) => (e instanceof ApiError ? e.message : "the console could not be reached");
 
 /**
  * A cursor-paged list: the first page of `path` (reloaded when the path changes), and "load more" appending
@@ -39,7 +37,7 @@ export function usePaged<R extends { next: string | null }, T>(path: string, pic
       setItems((old) => (append && old ? [...old, ...page] : page));
       setNext(r.next);
     } catch (e) {
-      if (current.current === at) setError(messageOf(e));
+      if (current.current === at) setError(errorMessage(e));
     } finally {
       if (current.current === at) setLoading(false);
     }

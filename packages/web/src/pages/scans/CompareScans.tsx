@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from "react";
-import { Link } from "react-router";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
+import { FindingCells } from "../../components/FindingCells.js";
 import { type Scan, type ScanPage, when } from "./model.js";
 
 interface DiffEntry {
@@ -37,28 +39,13 @@ function DiffTable({ title, entries, id }: { title: string; entries: DiffEntry[]
       {entries.length === 0 ? (
         <p className="empty">None.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Risk</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Finding</th>
+        <DataTable columns={["Risk", "Severity", "Finding"]}>
+          {entries.map((e) => (
+            <tr key={e.fingerprint}>
+              <FindingCells id={e.findingId} risk={e.risk} severity={e.severity} title={label(e)} />
             </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.fingerprint}>
-                <td className="num">{Math.round(e.risk)}</td>
-                <td>
-                  <span className={`badge sev-${e.severity}`}>{e.severity}</span>
-                </td>
-                <td>
-                  <Link to={`/findings/${e.findingId}`}>{label(e)}</Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -93,14 +80,14 @@ export function CompareScans({ scan }: { scan: Scan }) {
       );
       setDiff({ diff: d, older, newer });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "the console could not be reached");
+      setError(errorMessage(err));
     }
   };
 
   return (
     <section className="card" aria-labelledby="compare-title">
       <h2 id="compare-title">Compare with another scan</h2>
-      {others.error && <p className="error">{others.error}</p>}
+      <ErrorText error={others.error} />
       {others.value?.length === 0 && (
         <p className="empty">No other complete scan of {scan.target.ref} yet: scan it again to see what changed.</p>
       )}
@@ -123,7 +110,7 @@ export function CompareScans({ scan }: { scan: Scan }) {
           <button type="submit">Compare</button>
         </form>
       )}
-      {error && <p className="error">{error}</p>}
+      <ErrorText error={error} />
       {diff && (
         <div className="diff">
           <p className="hint">

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link } from "react-router";
 import { ApiError, api } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { SCANNERS, type Scan, type Scanner } from "./model.js";
 
 type Mode = "image-archive" | "sbom" | "node";
@@ -183,12 +184,15 @@ export function NewScan({ onStarted }: { onStarted: (scan: Scan) => void }) {
             ))}
           </fieldset>
         )}
-
-        {error && (
-          <p className="error" role="alert">
-            {error}
+        {mode !== "sbom" && scanners.includes("posture") && (
+          <p className="hint" data-testid="posture-hint">
+            {mode === "node"
+              ? "Posture checks the node's Linux settings and its container engine against the CIS, NSA, PCI, HIPAA, NIST, SOC 2 and GDPR controls (results on the Posture page)."
+              : "Posture checks the image's configuration and build history against the Dockerfile controls (results on the Posture page)."}
           </p>
         )}
+
+        <ErrorText error={error} alert />
         {started && (
           <p role="status">
             Scan of {started.target.ref} started: <Link to={`/scans/${started.id}`}>follow it</Link>.

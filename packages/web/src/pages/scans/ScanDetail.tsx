@@ -1,8 +1,12 @@
 import { useEffect, useState } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, api } from "../../api/client.js";
+import { ApiError, api, errorMessage } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
 import { useCan } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
+import { FindingCells, findingTitle, type ListedFinding } from "../../components/FindingCells.js";
+import { SeverityCounts } from "../../components/SeverityCounts.js";
 import { CompareScans } from "./CompareScans.js";
 import {
   isActive,
@@ -15,31 +19,14 @@ import {
   StateBadge,
   when,
 } from "./model.js";
-
-interface Finding {
-  id: string;
-  kind: string;
-  severity: string;
-  risk: number;
-  kev: boolean;
-  fixable: boolean;
-  cve: string | null;
-  package: { name: string; version: string } | null;
-  path: string | null;
-  detail: { title?: string; ruleId?: string; description?: string; risk?: { why?: string } } | null;
-}
+import { PostureLink } from "./PostureLink.js";
 
 interface FindingPage {
-  findings: Finding[];
+  findings: ListedFinding[];
   next: string | null;
 }
 
 const FINDINGS_PAGE = 50;
-
-const titleOf = (f: Finding): string =>
-  f.kind === "vuln"
-    ? `${f.cve ?? "advisory"} in ${f.package?.name ?? "?"} ${f.package?.version ?? ""}`
-    : (f.detail?.title ?? f.detail?.description ?? f.detail?.ruleId ?? f.kind);
 
 /** One scan: its state (live while unfinished), summary, riskiest findings, cancel, and a diff with another scan. */
 export function ScanDetail() {
@@ -63,7 +50,7 @@ export function ScanDetail() {
         },
         (e: unknown) => {
           if (!live) return;
-          setError(e instanceof ApiError ? e.message : "the console could not be reached");
+          setError(errorMessage(e));
           // A transient failure while the scan runs: keep asking.
           if (!(e instanceof ApiError && e.status === 404)) timer = setTimeout(load, POLL_MS);
         },
@@ -94,7 +81,7 @@ export function ScanDetail() {
       const page = await findingsOf(next);
       setMore((m) => [...m, page]);
     } catch (e) {
-      setMoreError(e instanceof ApiError ? e.message : "the console could not be reached");
+      setMoreError(errorMessage(e));
     }
   };
 
@@ -104,7 +91,7 @@ export function ScanDetail() {
       await api.send("POST", `/scans/${encodeURIComponent(id)}/cancel`);
       setScan(await api.get<Scan>(`/scans/${encodeURIComponent(id)}`));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : "the console could not be reached");
+      setError(errorMessage(e));
     } finally {
       setCancelling(false);
     }
@@ -116,7 +103,7 @@ export function ScanDetail() {
         <Link to="/scans">← Scans</Link>
       </p>
       <h1>Scan of {scan?.target.ref ?? "…"}</h1>
-      {error && <p className="error">{error}</p>}
+      <ErrorText error={error} />
       {scan && (
         <section className="card scan-head" aria-label="Scan state">
           <dl className="facts">
@@ -164,11 +151,7 @@ export function ScanDetail() {
               </div>
             )}
           </dl>
-          {scan.error && (
-            <p className="error" role="alert">
-              {scan.error}
-            </p>
-          )}
+          <ErrorText error={scan.error} alert />
           {scan.warnings.length > 0 && (
             <details>
               <summary>{scan.warnings.length} warnings</summary>
@@ -189,17 +172,14 @@ export function ScanDetail() {
 
       {scan?.summary && (
         <section className="grid counts" aria-label="Findings by severity">
-          <div className="card" data-testid="summary">
-            <h2>Findings</h2>
-            <p className="big">{scan.summary.total}</p>
-            <ul className="severities">
-              {[...SEVERITIES, ...MINOR_SEVERITIES.filter((s) => scan.summary?.bySeverity[s])].map((s) => (
-                <li key={s} className={`sev sev-${s}`} data-testid={`summary-${s}`}>
-                  <span>{s}</span> <strong>{scan.summary?.bySeverity[s] ?? 0}</strong>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <SeverityCounts
+            title="Findings"
+            total={scan.summary.total}
+            bySeverity={scan.summary.bySeverity}
+            severities={[...SEVERITIES, ...MINOR_SEVERITIES.filter((s) => scan.summary?.bySeverity[s])]}
+            testId="summary"
+            itemTestId="summary-"
+          />
           <div className="card">
             <h2>By kind</h2>
             <ul className="feeds">
@@ -219,39 +199,24 @@ export function ScanDetail() {
         </section>
       )}
 
+      {complete && scan?.summary?.posture && <PostureLink scan={scan} />}
+
       {complete && (
         <section className="card" aria-labelledby="scan-findings-title">
           <h2 id="scan-findings-title">Findings of this scan, riskiest first</h2>
-          {first.error && <p className="error">{first.error}</p>}
+          <ErrorText error={first.error} />
           {findings?.length === 0 && <p className="empty">This scan found nothing open.</p>}
           {!!findings?.length && (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Risk</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Finding</th>
-                  <th scope="col">Where</th>
+            <DataTable columns={["Risk", "Severity", "Finding", "Where"]}>
+              {findings.map((f) => (
+                <tr key={f.id}>
+                  <FindingCells id={f.id} risk={f.risk} severity={f.severity} kev={f.kev} title={findingTitle(f)} />
+                  <td className="where">{f.path ?? ""}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {findings.map((f) => (
-                  <tr key={f.id}>
-                    <td className="num">{Math.round(f.risk)}</td>
-                    <td>
-                      <span className={`badge sev-${f.severity}`}>{f.severity}</span>
-                      {f.kev && <span className="badge kev">KEV</span>}
-                    </td>
-                    <td>
-                      <Link to={`/findings/${f.id}`}>{titleOf(f)}</Link>
-                    </td>
-                    <td className="where">{f.path ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
-          {moreError && <p className="error">{moreError}</p>}
+          <ErrorText error={moreError} />
           {next && (
             <button type="button" onClick={() => void loadMore()}>
               More findings

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useCan } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { isActive, kindLabel, POLL_MS, Progress, type Scan, type ScanPage, StateBadge, when } from "./model.js";
 import { NewScan } from "./NewScan.js";
 
 const PAGE = 25;
-
-const messageOf = (e: unknown) => (e instanceof ApiError ? e.message : "the console could not be reached");
 
 /**
  * The latest first page, then the pages already loaded below it (less what moved up), then the unfinished scans
@@ -41,14 +41,14 @@ export function Scans() {
   }, []);
 
   useEffect(() => {
-    refresh().catch((e: unknown) => setError(messageOf(e)));
+    refresh().catch((e: unknown) => setError(errorMessage(e)));
   }, [refresh]);
 
   // Poll every 2 s while something is queued or running; no timer at all otherwise.
   const polling = !!scans?.some(isActive);
   useEffect(() => {
     if (!polling) return;
-    const timer = setInterval(() => refresh().catch((e: unknown) => setError(messageOf(e))), POLL_MS);
+    const timer = setInterval(() => refresh().catch((e: unknown) => setError(errorMessage(e))), POLL_MS);
     return () => clearInterval(timer);
   }, [polling, refresh]);
 
@@ -63,7 +63,7 @@ export function Scans() {
       });
       setNext(page.next);
     } catch (e) {
-      setError(messageOf(e));
+      setError(errorMessage(e));
     } finally {
       setLoadingMore(false);
     }
@@ -76,7 +76,7 @@ export function Scans() {
 
       <section className="card" aria-labelledby="history-title">
         <h2 id="history-title">History {polling && <span className="hint live">· updating live</span>}</h2>
-        {error && <p className="error">{error}</p>}
+        <ErrorText error={error} />
         {!scans && !error && <p className="loading">Loading…</p>}
         {scans?.length === 0 && (
           <p className="empty">
@@ -87,36 +87,24 @@ export function Scans() {
           </p>
         )}
         {!!scans?.length && (
-          <table className="scans">
-            <thead>
-              <tr>
-                <th scope="col">Target</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Findings</th>
-                <th scope="col">Started</th>
-                <th scope="col">By</th>
+          <DataTable className="scans" columns={["Target", "Kind", "State", "Findings", "Started", "By"]}>
+            {scans.map((s) => (
+              <tr key={s.id} data-testid={`scan-${s.id}`}>
+                <td>
+                  <Link to={`/scans/${s.id}`}>{s.target.ref}</Link>
+                </td>
+                <td>{kindLabel(s.target.kind)}</td>
+                <td>
+                  <StateBadge scan={s} />
+                  <Progress scan={s} />
+                  {s.state === "failed" && s.error && <div className="error small">{s.error}</div>}
+                </td>
+                <td className="num">{s.summary ? s.summary.total : "—"}</td>
+                <td>{when(s.createdAt)}</td>
+                <td className="where">{s.createdBy}</td>
               </tr>
-            </thead>
-            <tbody>
-              {scans.map((s) => (
-                <tr key={s.id} data-testid={`scan-${s.id}`}>
-                  <td>
-                    <Link to={`/scans/${s.id}`}>{s.target.ref}</Link>
-                  </td>
-                  <td>{kindLabel(s.target.kind)}</td>
-                  <td>
-                    <StateBadge scan={s} />
-                    <Progress scan={s} />
-                    {s.state === "failed" && s.error && <div className="error small">{s.error}</div>}
-                  </td>
-                  <td className="num">{s.summary ? s.summary.total : "—"}</td>
-                  <td>{when(s.createdAt)}</td>
-                  <td className="where">{s.createdBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
         {next && (
           <button type="button" onClick={() => void more()} disabled={loadingMore}>

@@ -19,6 +19,18 @@ export interface Scan {
     kev: number;
     fixable: number;
     maxRisk: number;
+    /** Controls by status and each framework's score, when the posture scanner ran. */
+    posture?: {
+      controls: Partial<Record<"pass" | "fail" | "not-applicable" | "error", number>>;
+      frameworks: {
+        id: string;
+        title: string;
+        passed: number;
+        failed: number;
+        notApplicable: number;
+        score?: number;
+      }[];
+    };
   } | null;
   packageCount: number | null;
   warnings: string[];
@@ -31,11 +43,12 @@ export interface ScanPage {
 
 export type ScanState = "queued" | "running" | "complete" | "failed" | "cancelled";
 export type TargetKind = "image-archive" | "sbom" | "host" | "container" | "image";
-export type Scanner = "vuln" | "secret" | "malware";
+export type Scanner = "vuln" | "secret" | "malware" | "posture";
 export const SCANNERS: { id: Scanner; label: string }[] = [
   { id: "vuln", label: "Vulnerabilities" },
   { id: "secret", label: "Secrets" },
   { id: "malware", label: "Malware" },
+  { id: "posture", label: "Posture (compliance)" },
 ];
 
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
 import { useCan } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { SettingsFrame } from "./Frame.js";
 import { ShownOnce } from "./Secret.js";
 
@@ -84,7 +86,7 @@ function Keys() {
       setExpires("");
       keys.reload();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "the console could not be reached");
+      setError(errorMessage(err));
     }
   };
 
@@ -94,7 +96,7 @@ function Keys() {
     try {
       await api.send("DELETE", `/api-keys/${k.id}`);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : "the console could not be reached");
+      setError(errorMessage(err));
     }
     keys.reload();
   };
@@ -124,11 +126,7 @@ function Keys() {
             Create key
           </button>
         </form>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} alert />
         {created && (
           <ShownOnce
             title={`API key “${created.name}” (${created.scope})`}
@@ -146,66 +144,55 @@ function Keys() {
             Show every user's keys
           </label>
         )}
-        {keys.error && <p className="error">{keys.error}</p>}
+        <ErrorText error={keys.error} />
         {keys.value?.keys.length === 0 && <p className="empty">No keys yet: create one above.</p>}
         {!!keys.value?.keys.length && (
-          <table data-testid="keys">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                {all && <th scope="col">Owner</th>}
-                <th scope="col">Prefix</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.value.keys.map((k) => {
-                const expired = !!k.expiresAt && k.expiresAt <= new Date().toISOString();
-                return (
-                  <tr key={k.id}>
-                    <td>{k.name}</td>
-                    {all && <td>{owners.value?.get(k.userId) ?? k.userId}</td>}
-                    <td>
-                      <code>{k.prefix}…</code>
-                    </td>
-                    <td>{k.scope}</td>
-                    <td>{day(k.createdAt)}</td>
-                    <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
-                    <td>{day(k.expiresAt)}</td>
-                    <td>
-                      {k.revokedAt ? (
-                        <span className="badge">revoked</span>
-                      ) : expired ? (
-                        <span className="badge">expired</span>
-                      ) : confirming === k.id ? (
-                        <div className="actions">
-                          <button
-                            type="button"
-                            className="danger"
-                            aria-label={`Confirm: revoke ${k.name}`}
-                            onClick={() => void revoke(k)}
-                          >
-                            Confirm revoke
-                          </button>
-                          <button type="button" onClick={() => setConfirming(undefined)}>
-                            Keep it
-                          </button>
-                        </div>
-                      ) : (
-                        <button type="button" aria-label={`Revoke ${k.name}`} onClick={() => setConfirming(k.id)}>
-                          Revoke
+          <DataTable
+            testId="keys"
+            columns={["Name", all && "Owner", "Prefix", "Scope", "Created", "Last used", "Expires", "State"]}
+          >
+            {keys.value.keys.map((k) => {
+              const expired = !!k.expiresAt && k.expiresAt <= new Date().toISOString();
+              return (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  {all && <td>{owners.value?.get(k.userId) ?? k.userId}</td>}
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{k.scope}</td>
+                  <td>{day(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}</td>
+                  <td>{day(k.expiresAt)}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span className="badge">revoked</span>
+                    ) : expired ? (
+                      <span className="badge">expired</span>
+                    ) : confirming === k.id ? (
+                      <div className="actions">
+                        <button
+                          type="button"
+                          className="danger"
+                          aria-label={`Confirm: revoke ${k.name}`}
+                          onClick={() => void revoke(k)}
+                        >
+                          Confirm revoke
                         </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                        <button type="button" onClick={() => setConfirming(undefined)}>
+                          Keep it
+                        </button>
+                      </div>
+                    ) : (
+                      <button type="button" aria-label={`Revoke ${k.name}`} onClick={() => setConfirming(k.id)}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
       </section>
     </>

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useCan } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { AdminOnly, SettingsFrame } from "./Frame.js";
 
 interface Entry {
@@ -42,7 +44,7 @@ function Audit() {
         setNext(page.next);
         setError(undefined);
       } catch (e) {
-        setError(e instanceof ApiError ? e.message : "the console could not be reached");
+        setError(errorMessage(e));
       }
     },
     [filter],
@@ -72,31 +74,20 @@ function Audit() {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {error && <p className="error">{error}</p>}
+      <ErrorText error={error} />
       {entries?.length === 0 && <p className="empty">No entries{filter ? ` for ${filter}` : ""}.</p>}
       {!!entries?.length && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Detail</th>
+        <DataTable columns={["When", "Actor", "Action", "Target", "Detail"]}>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td>{new Date(e.at).toLocaleString()}</td>
+              <td className="where">{e.actor}</td>
+              <td>{e.action}</td>
+              <td className="where">{e.target ?? ""}</td>
+              <td className="where">{e.detail ? <code>{JSON.stringify(e.detail)}</code> : ""}</td>
             </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td>{new Date(e.at).toLocaleString()}</td>
-                <td className="where">{e.actor}</td>
-                <td>{e.action}</td>
-                <td className="where">{e.target ?? ""}</td>
-                <td className="where">{e.detail ? <code>{JSON.stringify(e.detail)}</code> : ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {next && (
         <button type="button" onClick={() => void load(next)}>

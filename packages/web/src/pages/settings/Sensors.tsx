@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { ApiError } from "../../api/client.js";
+import { errorMessage } from "../../api/client.js";
 import { useCan } from "../../auth/session.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { createKey, type NewKey } from "./ApiKeys.js";
 import { SettingsFrame } from "./Frame.js";
 import { CopyButton } from "./Secret.js";
@@ -27,7 +28,7 @@ export function Sensors() {
     try {
       setKey(await createKey(`sensor ${new Date().toISOString().slice(0, 16).replace("T", " ")}`, "sensor"));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : "the console could not be reached");
+      setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -71,11 +72,7 @@ export function Sensors() {
                 A new sensor key ({key.prefix}…) is filled in below. Copy the commands now: the key is not shown again.
               </p>
             )}
-            {error && (
-              <p className="error" role="alert">
-                {error}
-              </p>
-            )}
+            <ErrorText error={error} alert />
           </>
         ) : (
           <p className="empty">

@@ -1,7 +1,9 @@
 import { useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
 import { useCan } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { SettingsFrame } from "./Frame.js";
 
 interface Feed {
@@ -50,13 +52,13 @@ export function SystemStatus() {
       const r = await api.send<{ jobId: string }>("POST", "/system/vulndb/refresh");
       setRefresh({ jobId: r.jobId });
     } catch (e) {
-      setRefresh({ error: e instanceof ApiError ? e.message : "the console could not be reached" });
+      setRefresh({ error: errorMessage(e) });
     }
   };
 
   return (
     <SettingsFrame title="System status">
-      {status.error && <p className="error">{status.error}</p>}
+      <ErrorText error={status.error} />
       {s && (
         <section className="card" aria-labelledby="console-title">
           <h2 id="console-title">Console</h2>
@@ -105,38 +107,27 @@ export function SystemStatus() {
                   <dd>{s.vulnDb.schemaVersion}</dd>
                 </div>
               </dl>
-              <table aria-label="Feeds">
-                <thead>
-                  <tr>
-                    <th scope="col">Feed</th>
-                    <th scope="col">Data as of</th>
-                    <th scope="col">Imported</th>
-                    <th scope="col">Age</th>
-                    <th scope="col">Records</th>
+              <DataTable label="Feeds" columns={["Feed", "Data as of", "Imported", "Age", "Records"]}>
+                {s.vulnDb.feeds.map((f) => (
+                  <tr key={f.name} className={f.stale ? "stale" : ""}>
+                    <td>{f.name}</td>
+                    <td>{f.dataAsOf ? new Date(f.dataAsOf).toLocaleString() : "—"}</td>
+                    <td>{new Date(f.importedAt).toLocaleString()}</td>
+                    <td>
+                      {age(f.ageSeconds)}
+                      {f.stale && (
+                        <span
+                          className="badge stale"
+                          title="Not imported for over a day: the scheduled refresh is failing"
+                        >
+                          stale
+                        </span>
+                      )}
+                    </td>
+                    <td className="num">{f.records.toLocaleString()}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {s.vulnDb.feeds.map((f) => (
-                    <tr key={f.name} className={f.stale ? "stale" : ""}>
-                      <td>{f.name}</td>
-                      <td>{f.dataAsOf ? new Date(f.dataAsOf).toLocaleString() : "—"}</td>
-                      <td>{new Date(f.importedAt).toLocaleString()}</td>
-                      <td>
-                        {age(f.ageSeconds)}
-                        {f.stale && (
-                          <span
-                            className="badge stale"
-                            title="Not imported for over a day: the scheduled refresh is failing"
-                          >
-                            stale
-                          </span>
-                        )}
-                      </td>
-                      <td className="num">{f.records.toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             </>
           )}
           {can.admin && (

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from "react";
-import { ApiError, api } from "../../api/client.js";
+import { api, errorMessage } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
 import { useCan, useSession } from "../../auth/session.js";
+import { DataTable } from "../../components/DataTable.js";
+import { ErrorText } from "../../components/ErrorText.js";
 import { AdminOnly, SettingsFrame } from "./Frame.js";
 import { ShownOnce } from "./Secret.js";
 
@@ -30,8 +32,6 @@ interface Link {
   expiresAt: string;
 }
 
-const message = (e: unknown) => (e instanceof ApiError ? e.message : "the console could not be reached");
-
 /** Admin: users (role, enabled), invitations by link (shown once), password reset links, revocation. */
 export function Users() {
   const can = useCan();
@@ -52,7 +52,7 @@ function UsersAdmin() {
     try {
       await f();
     } catch (e) {
-      setError(message(e));
+      setError(errorMessage(e));
     }
     users.reload();
     invitations.reload();
@@ -78,11 +78,7 @@ function UsersAdmin() {
 
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} alert />
       <section className="card" aria-labelledby="invite-title">
         <h2 id="invite-title">Invite someone</h2>
         <form className="row" onSubmit={invite}>
@@ -116,66 +112,55 @@ function UsersAdmin() {
 
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title">Users</h2>
-        {users.error && <p className="error">{users.error}</p>}
+        <ErrorText error={users.error} />
         {users.value && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">State</th>
-                <th scope="col">Since</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.value.users.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    {u.email}
-                    {u.id === me?.id && <span className="hint"> (you)</span>}
-                  </td>
-                  <td>
-                    {u.id === me?.id ? (
-                      u.role
-                    ) : (
-                      <select
-                        aria-label={`Role of ${u.email}`}
-                        value={u.role}
-                        onChange={(e) => void update(u, { role: e.target.value as Role })}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r}>{r}</option>
-                        ))}
-                      </select>
-                    )}
-                  </td>
-                  <td>{u.disabled ? <span className="badge">disabled</span> : "enabled"}</td>
-                  <td>{new Date(u.createdAt).toLocaleDateString()}</td>
-                  <td>
-                    <div className="actions">
-                      {u.id !== me?.id && (
-                        <button
-                          type="button"
-                          aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}
-                          onClick={() => void update(u, { disabled: !u.disabled })}
-                        >
-                          {u.disabled ? "Enable" : "Disable"}
-                        </button>
-                      )}
+          <DataTable columns={["Email", "Role", "State", "Since", "Actions"]}>
+            {users.value.users.map((u) => (
+              <tr key={u.id}>
+                <td>
+                  {u.email}
+                  {u.id === me?.id && <span className="hint"> (you)</span>}
+                </td>
+                <td>
+                  {u.id === me?.id ? (
+                    u.role
+                  ) : (
+                    <select
+                      aria-label={`Role of ${u.email}`}
+                      value={u.role}
+                      onChange={(e) => void update(u, { role: e.target.value as Role })}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  )}
+                </td>
+                <td>{u.disabled ? <span className="badge">disabled</span> : "enabled"}</td>
+                <td>{new Date(u.createdAt).toLocaleDateString()}</td>
+                <td>
+                  <div className="actions">
+                    {u.id !== me?.id && (
                       <button
                         type="button"
-                        aria-label={`Password reset link for ${u.email}`}
-                        onClick={() => void reset(u)}
+                        aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}
+                        onClick={() => void update(u, { disabled: !u.disabled })}
                       >
-                        Reset link
+                        {u.disabled ? "Enable" : "Disable"}
                       </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                    )}
+                    <button
+                      type="button"
+                      aria-label={`Password reset link for ${u.email}`}
+                      onClick={() => void reset(u)}
+                    >
+                      Reset link
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         <p className="hint">
           Changing a role or disabling a user signs them out everywhere; their API keys follow. Another admin changes
@@ -185,47 +170,42 @@ function UsersAdmin() {
 
       <section className="card" aria-labelledby="invitations-title">
         <h2 id="invitations-title">Invitations and reset links</h2>
-        {invitations.error && <p className="error">{invitations.error}</p>}
+        <ErrorText error={invitations.error} />
         {invitations.value?.invitations.length === 0 && <p className="empty">None yet.</p>}
         {!!invitations.value?.invitations.length && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Role</th>
-                <th scope="col">State</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
+          <DataTable
+            columns={[
+              "Email",
+              "Kind",
+              "Role",
+              "State",
+              "Expires",
+              { key: "actions", label: <span className="visually-hidden">Actions</span> },
+            ]}
+          >
+            {invitations.value.invitations.map((i) => (
+              <tr key={i.id}>
+                <td>{i.email}</td>
+                <td>{i.kind === "invite" ? "invitation" : "password reset"}</td>
+                <td>{i.role}</td>
+                <td>
+                  <span className={`badge invite-${i.state}`}>{i.state}</span>
+                </td>
+                <td>{new Date(i.expiresAt).toLocaleString()}</td>
+                <td>
+                  {i.state === "pending" && (
+                    <button
+                      type="button"
+                      aria-label={`Revoke ${i.kind === "invite" ? "invitation" : "link"} for ${i.email}`}
+                      onClick={() => void act(() => api.send("DELETE", `/invitations/${i.id}`))}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {invitations.value.invitations.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>{i.kind === "invite" ? "invitation" : "password reset"}</td>
-                  <td>{i.role}</td>
-                  <td>
-                    <span className={`badge invite-${i.state}`}>{i.state}</span>
-                  </td>
-                  <td>{new Date(i.expiresAt).toLocaleString()}</td>
-                  <td>
-                    {i.state === "pending" && (
-                      <button
-                        type="button"
-                        aria-label={`Revoke ${i.kind === "invite" ? "invitation" : "link"} for ${i.email}`}
-                        onClick={() => void act(() => api.send("DELETE", `/invitations/${i.id}`))}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

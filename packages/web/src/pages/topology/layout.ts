@@ -1,39 +1,7 @@
-import type { GraphEdge, GraphNode, TopologyGraph } from "./types.js";
+import type { GraphNode } from "./types.js";
 
 /** How deep the graph goes: hosts only, hosts with their containers and pods, or down to processes. */
 export type Level = "hosts" | "containers" | "processes";
-
-/** The `processes` parameter of GET /topology/graph for a level. */
-export const processesFor = (level: Level) => (level === "processes" ? "connected" : "none");
-
-/**
- * The graph at the "hosts" level: every node folded into its outermost ancestor (a container into its host),
- * edges between the same two ends merged and their counts summed. Other levels are served as is.
- */
-export function atLevel(g: TopologyGraph, level: Level): TopologyGraph {
-  if (level !== "hosts") return g;
-  const byId = new Map(g.nodes.map((n) => [n.id, n]));
-  const root = new Map<string, string>();
-  const rootOf = (id: string): string => {
-    const known = root.get(id);
-    if (known) return known;
-    let at = id;
-    for (let p = byId.get(at)?.parent; p && byId.has(p); p = byId.get(p)?.parent) at = p;
-    root.set(id, at);
-    return at;
-  };
-  const edges = new Map<string, GraphEdge>();
-  for (const e of g.edges) {
-    const from = rootOf(e.from);
-    const to = rootOf(e.to);
-    if (from === to) continue;
-    const key = `${from}|${to}|${e.kind}`;
-    const seen = edges.get(key);
-    if (seen) seen.count += e.count;
-    else edges.set(key, { ...e, from, to, port: null });
-  }
-  return { nodes: g.nodes.filter((n) => rootOf(n.id) === n.id), edges: [...edges.values()], unresolved: g.unresolved };
-}
 
 export interface Placed {
   node: GraphNode;

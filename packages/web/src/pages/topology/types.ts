@@ -50,9 +50,12 @@ export interface GraphNode {
   id: string;
   kind: GraphNodeKind;
   label: string;
+  /** Its drawn parent. */
   parent: string | null;
   nodeId: string | null;
-  attributes: Record<string, string | number | null>;
+  /** Graph nodes folded into this one at the level drawn. */
+  folded: number;
+  offline: boolean;
 }
 
 export interface GraphEdge {
@@ -68,6 +71,8 @@ export interface TopologyGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   unresolved: number;
+  /** Nodes or edges were left out to stay within the API's limit. */
+  truncated: boolean;
 }
 
 export const KINDS: GraphNodeKind[] = ["host", "pod", "container", "process", "service", "ingress"];
