@@ -273,7 +273,7 @@ describe("the account pages and the shell", () => {
       await page.reload();
       await page.getByRole("heading", { name: "Dashboard" }).waitFor();
       const nav = await page.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents();
-      expect(nav).toEqual(["Dashboard", "Topology", "Findings", "Scans", "Settings"]);
+      expect(nav).toEqual(["Dashboard", "Topology", "Findings", "Posture", "Scans", "Settings"]);
       // Forward through the links from the top of the page, then back to the first one.
       for (const label of [...nav.slice(1), "Dashboard"]) {
         const f = await tabTo(label, label === "Dashboard" ? "Shift+Tab" : "Tab");

@@ -197,14 +197,19 @@ describe("the posture pages", () => {
     await page.getByLabel("Severity", { exact: true }).selectOption("");
     await page.getByLabel("Platform", { exact: true }).selectOption("linux");
     await expect.poll(() => rows.count(), WAIT).toBe(host.summary.fail);
+    // The view is in the URL (the framework chosen above, the platform): a reload keeps it.
+    await expect.poll(() => page.url(), WAIT).toMatch(/framework=nist&platform=linux$/);
+    await page.reload();
+    await expect.poll(() => rows.count(), WAIT).toBe(host.summary.fail);
+    expect(await page.getByLabel("Platform", { exact: true }).inputValue()).toBe("linux");
+    expect(await page.getByLabel("Framework", { exact: true }).inputValue()).toBe("nist");
 
     // A failing control with a file as its evidence: expanded, its remediation, subject, evidence, path.
     const control = host.controls.find((c) => c.status === "fail" && c.violations.some((v) => v.location));
     expect(control).toBeDefined();
     const c = control as Control;
     const v = c.violations.find((x) => x.location) as Control["violations"][number];
-    const toggle = page.getByTestId(`control-${c.id}`).getByRole("button", { name: c.title });
-    await toggle.waitFor(WAIT);
+    const toggle = page.getByTestId(`control-${c.id}`).getByRole("button", { name: c.title, exact: true });
     expect(await toggle.getAttribute("aria-expanded")).toBe("false");
     await toggle.click();
     expect(await toggle.getAttribute("aria-expanded")).toBe("true");
@@ -220,14 +225,20 @@ describe("the posture pages", () => {
     for (const ids of Object.values(c.frameworks)) if (ids[0]) expect(await facts.textContent()).toContain(ids[0]);
     await screenshot(page, "posture-scan");
 
-    // From a requirement to its control: shown whatever the filters, and opened.
+    // A failing requirement lists its failing controls; the passing ones are folded behind their count.
     await page.getByLabel("Framework", { exact: true }).selectOption("cis");
+    const failingOfReq = host.controls.filter((x) => failedReq?.controls.includes(x.id) && x.status === "fail");
+    for (const x of failingOfReq) await req.getByRole("button", { name: x.title, exact: true }).waitFor(WAIT);
+
+    // From a requirement to its control: shown whatever the filters, and opened.
     const passedReq = cis.requirements.find((r) => r.status === "pass");
     const passing = host.controls.find(
       (x) => x.id === passedReq?.controls.find((id) => host.controls.find((y) => y.id === id && y.status === "pass")),
     );
     expect(passing).toBeDefined();
-    await page.getByTestId(`requirement-${passedReq?.id}`).getByRole("button", { name: passing?.title }).click();
+    const passedRow = page.getByTestId(`requirement-${passedReq?.id}`);
+    await passedRow.locator("summary").click();
+    await passedRow.getByRole("button", { name: passing?.title, exact: true }).click();
     await page.getByTestId(`control-facts-${passing?.id}`).waitFor(WAIT);
     expect(await page.getByLabel("Status", { exact: true }).inputValue()).toBe("all");
   });

@@ -27,6 +27,13 @@ export {
 export { SecretScanner, type SecretScanOptions } from "./secrets/scanner.js";
 export { HOST_EXCLUDES, openDirectory, openHost } from "./source/directory.js";
 export { openDockerArchive } from "./source/docker-archive.js";
+export {
+  ENGINE_DEFAULTS,
+  EngineApiError,
+  type EngineGetOptions,
+  engineGet,
+  enginePing,
+} from "./source/engine/engine-get.js";
 export { openEngineImage } from "./source/engine/index.js";
 export { EntryTooLargeError, SourceError } from "./source/entry.js";
 export { openOciLayout } from "./source/oci-layout.js";

@@ -5,7 +5,7 @@ import { testdata } from "../../../../test/fixtures/testdata.js";
 import { vulnDbDir } from "../../../../test/fixtures/vulndb.js";
 import type { ConsoleApp } from "../http/app.js";
 import { type TestConsole, testConsole } from "../http/test-support.js";
-import { fastQueue } from "../scans/test-support.js";
+import { fastQueue, settledScan } from "../scans/test-support.js";
 import { ENGINES } from "../store/test-support.js";
 
 describe.each(ENGINES)("posture routes on %s", (engine) => {
@@ -14,14 +14,7 @@ describe.each(ENGINES)("posture routes on %s", (engine) => {
   let admin: Record<string, string>;
   const inject = (o: InjectOptions) => app.inject(o) as unknown as Promise<LightMyRequestResponse>;
 
-  async function settled(id: string) {
-    for (let i = 0; i < 2400; i++) {
-      const scan = (await inject({ method: "GET", url: `/api/v1/scans/${id}`, headers: admin })).json();
-      if (["complete", "failed", "cancelled"].includes(scan.state)) return scan;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-    throw new Error(`scan ${id} did not finish`);
-  }
+  const settled = (id: string) => settledScan(inject, id, admin);
   const upload = async (scanners: string[]) => {
     const archive = testdata("images", "vuln-app-1.0.docker.tar");
     const r = await inject({

@@ -6,7 +6,7 @@ import { testdata } from "../../../../test/fixtures/testdata.js";
 import { vulnDbDir } from "../../../../test/fixtures/vulndb.js";
 import type { ConsoleApp } from "../http/app.js";
 import { type TestConsole, testConsole } from "../http/test-support.js";
-import { fastQueue } from "../scans/test-support.js";
+import { fastQueue, settledScan } from "../scans/test-support.js";
 import { ENGINES } from "../store/test-support.js";
 
 const SBOM = readFileSync(resolve(import.meta.dirname, "../../../engine/src/sbom/testdata/trivy-vuln-app.cdx.json"));
@@ -17,17 +17,7 @@ describe.each(ENGINES)("scan and findings routes on %s", (engine) => {
   let admin: Record<string, string>;
   const inject = (o: InjectOptions) => app.inject(o) as unknown as Promise<LightMyRequestResponse>;
 
-  /** Polls a scan until its job has finished. */
-  async function settled(id: string) {
-    for (let i = 0; i < 2400; i++) {
-      const r = await inject({ method: "GET", url: `/api/v1/scans/${id}`, headers: admin });
-      expect(r.statusCode).toBe(200);
-      const scan = r.json();
-      if (["complete", "failed", "cancelled"].includes(scan.state)) return scan;
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-    throw new Error(`scan ${id} did not finish`);
-  }
+  const settled = (id: string) => settledScan(inject, id, admin);
 
   beforeAll(async () => {
     c = await testConsole(engine, {

@@ -25,3 +25,23 @@ export async function finished(jobs: JobQueue, id: string | null, timeoutMs = 12
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Polls GET /scans/{id} through `inject` until the scan has finished; returns the scan's body. */
+export async function settledScan(
+  inject: (o: { method: "GET"; url: string; headers: Record<string, string> }) => Promise<{
+    statusCode: number;
+    json(): { state: string } & Record<string, unknown>;
+  }>,
+  id: string,
+  headers: Record<string, string>,
+  // biome-ignore lint/suspicious/noExplicitAny: the scan body as the tests read it
+): Promise<any> {
+  for (let i = 0; i < 2400; i++) {
+    const r = await inject({ method: "GET", url: `/api/v1/scans/${id}`, headers });
+    if (r.statusCode !== 200) throw new Error(`GET /scans/${id}: ${r.statusCode}`);
+    const scan = r.json();
+    if (["complete", "failed", "cancelled"].includes(scan.state)) return scan;
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  throw new Error(`scan ${id} did not finish`);
+}

@@ -67,25 +67,7 @@ export function FrameworkView({
                     <StatusBadge status={r.status} />
                   </td>
                   <td>
-                    <ul className="requirement-controls">
-                      {r.controls.map((id) => {
-                        const c = controls.get(id);
-                        return (
-                          <li key={id}>
-                            {c ? (
-                              <>
-                                <StatusBadge status={c.status} />
-                                <button type="button" className="link" onClick={() => onShowControl(id)}>
-                                  {c.title}
-                                </button>
-                              </>
-                            ) : (
-                              <code>{id}</code>
-                            )}
-                          </li>
-                        );
-                      })}
-                    </ul>
+                    <RequirementControls ids={r.controls} controls={controls} onShowControl={onShowControl} />
                   </td>
                 </tr>
               ))}
@@ -94,5 +76,54 @@ export function FrameworkView({
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * A requirement's controls: the failing ones (and those in error) listed, the others folded away behind their
+ * counts, since a broad requirement (NIST CM-6, PCI DSS 2.2.6) maps a hundred controls on a host.
+ */
+function RequirementControls({
+  ids,
+  controls,
+  onShowControl,
+}: {
+  ids: string[];
+  controls: Map<string, Control>;
+  onShowControl(id: string): void;
+}) {
+  const item = (id: string) => {
+    const c = controls.get(id);
+    return (
+      <li key={id}>
+        {c ? (
+          <>
+            <StatusBadge status={c.status} />
+            <button type="button" className="link" onClick={() => onShowControl(id)}>
+              {c.title}
+            </button>
+          </>
+        ) : (
+          <code>{id}</code>
+        )}
+      </li>
+    );
+  };
+  const status = (id: string) => controls.get(id)?.status;
+  const shown = ids.filter((id) => status(id) === "fail" || status(id) === "error");
+  const folded = ids.filter((id) => !shown.includes(id));
+  const passed = folded.filter((id) => status(id) === "pass").length;
+  return (
+    <>
+      {shown.length > 0 && <ul className="requirement-controls">{shown.map(item)}</ul>}
+      {folded.length > 0 && (
+        <details>
+          <summary>
+            {passed} passed · {folded.length - passed} not applicable
+          </summary>
+          <ul className="requirement-controls">{folded.map(item)}</ul>
+        </details>
+      )}
+    </>
   );
 }

@@ -6,9 +6,9 @@ export function HowToScan({ canScan }: { canScan: boolean }) {
     <div className="empty" data-testid="posture-empty">
       <p>
         No posture scan yet. Scan a host with the posture scanner: its Linux settings and its container engine are
-        checked against CIS, NSA-CISA, PCI DSS, HIPAA, NIST 800-53, SOC 2 and GDPR controls. On the host:
+        checked against CIS, NSA-CISA, PCI DSS, HIPAA, NIST 800-53, SOC 2 and GDPR controls. On the host:{" "}
+        <code className="command">rampart scan host --scanners posture</code>
       </p>
-      <pre>rampart scan host --scanners posture</pre>
       <p>
         {canScan ? (
           <>

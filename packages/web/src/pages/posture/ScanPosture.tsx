@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { api } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
@@ -30,21 +30,26 @@ export function ScanPosture() {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const controls = useMemo(() => new Map((doc.value?.controls ?? []).map((c) => [c.id, c])), [doc.value]);
 
-  const framework = pickFramework(doc.value?.frameworks ?? [], params.get("framework"));
-  const filter: ControlFilter = {
+  // The filters are state here (each change applies to the latest, however quickly they follow each other) and
+  // mirrored into the URL, so a view can be shared and survives a reload.
+  const [view, setView] = useState<ControlFilter & { framework: string }>(() => ({
+    framework: params.get("framework") ?? "",
     status: statusOf(params.get("status")),
     severity: params.get("severity") ?? "",
     platform: params.get("platform") ?? "",
-  };
-  const update = (patch: Partial<ControlFilter & { framework: string }>) => {
-    const next = { ...filter, framework, ...patch };
+  }));
+  const framework = pickFramework(doc.value?.frameworks ?? [], view.framework);
+  const filter: ControlFilter = { status: view.status, severity: view.severity, platform: view.platform };
+  const update = (patch: Partial<ControlFilter & { framework: string }>) => setView((v) => ({ ...v, ...patch }));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of the view writes the URL
+  useEffect(() => {
     const p = new URLSearchParams();
-    if (next.framework && next.framework !== "cis") p.set("framework", next.framework);
-    if (next.status !== "fail") p.set("status", next.status);
-    if (next.severity) p.set("severity", next.severity);
-    if (next.platform) p.set("platform", next.platform);
-    setParams(p, { replace: true, flushSync: true });
-  };
+    if (view.framework && view.framework !== "cis") p.set("framework", view.framework);
+    if (view.status !== "fail") p.set("status", view.status);
+    if (view.severity) p.set("severity", view.severity);
+    if (view.platform) p.set("platform", view.platform);
+    setParams(p, { replace: true });
+  }, [view]);
   const toggle = (c: string) =>
     setExpanded((all) => {
       const next = new Set(all);

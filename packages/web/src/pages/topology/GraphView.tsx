@@ -3,7 +3,7 @@ import Sigma from "sigma";
 import { EdgeLineProgram, type NodeHoverDrawingFunction, NodePointProgram } from "sigma/rendering";
 import type { RenderParams } from "sigma/types";
 import { toGraphology } from "./build.js";
-import { type Palette, readPalette } from "./palette.js";
+import { type Palette, premultiplied, readPalette } from "./palette.js";
 import { type GraphNode, type GraphNodeKind, KINDS, type TopologyGraph } from "./types.js";
 
 /**
@@ -104,7 +104,7 @@ export function GraphView({
           }
         : {}),
       labelColor: { color: palette.text },
-      defaultEdgeColor: palette.edge,
+      defaultEdgeColor: premultiplied(palette.edge),
       labelRenderedSizeThreshold: 8,
       // Fewer labels on large graphs: each is drawn with the 2D canvas when the camera stops.
       labelDensity: g.order > 5_000 ? 0.5 : 1,
@@ -157,7 +157,7 @@ export function GraphView({
         a.color = palette.kind[a.kind];
       });
       // One settings update: sigma re-reads every node's attributes (their new colours) once.
-      sigma.setSettings({ labelColor: { color: palette.text }, defaultEdgeColor: palette.edge });
+      sigma.setSettings({ labelColor: { color: palette.text }, defaultEdgeColor: premultiplied(palette.edge) });
       el.dataset.theme = document.documentElement.dataset.theme ?? "";
     });
     themes.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });

@@ -23,3 +23,19 @@ export function readPalette(from: Element = document.documentElement): Palette {
     border: v("--border"),
   };
 }
+
+/**
+ * A "#rrggbbaa" colour with its red, green and blue multiplied by its alpha. Sigma blends WebGL layers as
+ * premultiplied (ONE, ONE_MINUS_SRC_ALPHA): given a plain translucent colour, thousands of overlapping edges
+ * add up to white instead of the edge colour. Other notations are returned as they are.
+ */
+export function premultiplied(color: string): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color.trim());
+  if (!m) return color;
+  const [r, g, b, a] = m.slice(1).map((h) => Number.parseInt(h, 16)) as [number, number, number, number];
+  const hex = (c: number) =>
+    Math.round((c * a) / 255)
+      .toString(16)
+      .padStart(2, "0");
+  return `#${hex(r)}${hex(g)}${hex(b)}${m[4]}`;
+}

@@ -20,6 +20,16 @@ const CONTROLS = join(here, "../../controls/kubernetes.yaml");
  * and the subjects that must fail it on the bad ones (testdata/bad + testdata/kubelet/bad). A control that
  * is not listed here fails the test.
  */
+/** Every workload of the bad fixtures: what a control no bad workload complies with names. */
+const EVERY_BAD_WORKLOAD = [
+  "Deployment default/api",
+  "Pod ops/win-agent",
+  "DaemonSet ops/node-agent",
+  "CronJob ops/cleanup",
+  "Job legacy/legacy-migrate",
+  "ReplicationController legacy/legacy-web",
+];
+
 const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   "k8s-privileged-container": { good: "pass", bad: ["Deployment default/api"] },
   "k8s-host-pid": { good: "pass", bad: ["Deployment default/api"] },
@@ -27,25 +37,11 @@ const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   "k8s-host-network": { good: "pass", bad: ["Deployment default/api", "Pod ops/win-agent"] },
   "k8s-allow-privilege-escalation": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-run-as-non-root": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   // node-agent drops NET_RAW: the only bad workload that passes.
   "k8s-net-raw-capability": {
@@ -61,41 +57,20 @@ const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   "k8s-added-capabilities": { good: "pass", bad: ["Deployment default/api"] },
   "k8s-drop-all-capabilities": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-windows-hostprocess": { good: "pass", bad: ["Pod ops/win-agent"] },
   "k8s-hostpath-volume": { good: "pass", bad: ["Deployment default/api", "DaemonSet ops/node-agent"] },
   "k8s-host-port": { good: "pass", bad: ["Deployment default/api"] },
   "k8s-seccomp-profile": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-apparmor-unconfined": { good: "pass", bad: ["Deployment default/api"] },
   "k8s-proc-mount": { good: "pass", bad: ["Deployment default/api"] },
   "k8s-read-only-root-filesystem": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-default-service-account-used": {
     good: "pass",
@@ -109,14 +84,7 @@ const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   },
   "k8s-service-account-token-automount": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-default-service-account-automount": { good: "pass", bad: ["ServiceAccount default/default"] },
   "k8s-secret-literal-env": { good: "pass", bad: ["Deployment default/api", "Job legacy/legacy-migrate"] },
@@ -135,25 +103,11 @@ const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   },
   "k8s-cpu-limit": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-resource-requests": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   // Probes apply to long-running controllers only: the Pod, CronJob and Job are not checked.
   "k8s-liveness-probe": {
@@ -167,14 +121,7 @@ const EXPECTED: Record<string, { good: ControlStatus; bad: string[] }> = {
   "k8s-image-tag": { good: "pass", bad: ["Deployment default/api", "Job legacy/legacy-migrate"] },
   "k8s-image-digest": {
     good: "pass",
-    bad: [
-      "Deployment default/api",
-      "Pod ops/win-agent",
-      "DaemonSet ops/node-agent",
-      "CronJob ops/cleanup",
-      "Job legacy/legacy-migrate",
-      "ReplicationController legacy/legacy-web",
-    ],
+    bad: EVERY_BAD_WORKLOAD,
   },
   "k8s-rbac-cluster-admin-binding": { good: "pass", bad: ["ClusterRoleBinding ops-cluster-admin"] },
   "k8s-rbac-secrets-access": { good: "pass", bad: ["ClusterRole ops-everything", "ClusterRole secret-reader"] },
