@@ -144,6 +144,24 @@ describe("rampart scan --scanners posture", () => {
     expect(r.stdout).toMatch(/PCI DSS v4\.0: [\d.]+%/);
   });
 
+  it("CycloneDX carries only the posture counts and scores (a failed control is not a component's vulnerability)", async () => {
+    const [bom, json] = await Promise.all([
+      scan(MANIFESTS_BAD, ["-f", "cyclonedx"]),
+      scan(MANIFESTS_BAD, ["-f", "json"]),
+    ]);
+    expect(bom.code, bom.stderr).toBe(0);
+    const props = Object.fromEntries(
+      (JSON.parse(bom.stdout).metadata.properties as Array<{ name: string; value: string }>).map((p) => [
+        p.name,
+        p.value,
+      ]),
+    );
+    const p = (JSON.parse(json.stdout) as JsonReport).posture;
+    expect(props["rampart:posture:fail"]).toBe(String(p.summary.fail));
+    expect(props["rampart:posture:pci:score"]).toBe(String(p.frameworks.find((f) => f.id === "pci")?.score));
+    expect(JSON.parse(bom.stdout).vulnerabilities).toBeUndefined();
+  });
+
   it("your own controls in the same format: added, overriding, disabling; --disable-control", async () => {
     const mine = join(dir, "mine.yaml");
     await writeFile(

@@ -32,10 +32,19 @@ env.registerFunction("splitWords(string): list", (s: string) => s.split(/\s+/).f
 
 export type CelProgram = (vars: Record<string, unknown>) => unknown;
 
-/** Parses and type-checks an expression once; throws with CEL's message (and caret) when it is invalid. */
+const compiled = new Map<string, CelProgram>();
+
+/**
+ * Parses and type-checks an expression once (loading validates every expression, the engine runs them: one
+ * compile serves both); throws with CEL's message (and caret) when it is invalid.
+ */
 export function compileCel(expression: string): CelProgram {
+  const known = compiled.get(expression);
+  if (known) return known;
   const program = env.parse(expression);
   const checked = program.check();
   if (!checked.valid) throw new Error(checked.error?.message ?? "invalid expression");
-  return (vars) => program(vars);
+  const run: CelProgram = (vars) => program(vars);
+  compiled.set(expression, run);
+  return run;
 }

@@ -18,6 +18,8 @@
  * malware scanner ran: a flagged file is not a component (listing it would tell BOM readers the image ships it
  * as part of its inventory) and a YARA match is not an advisory about one. The other formats carry the files,
  * rules and hashes.
+ * Posture results likewise: `rampart:posture:<status>` counts and `rampart:posture:<framework>:score`, when the
+ * posture scanner ran — a failed control is configuration, not a component's vulnerability.
  * When the vulnerability scanner did not run, the BOM has no `vulnerabilities` key: an empty list would say
  * "none found".
  */
@@ -25,6 +27,7 @@ import { PackageURL } from "packageurl-js";
 import { MALWARE_SEVERITIES } from "../malware/types.js";
 import type { Finding } from "../match/finding.js";
 import type { Package } from "../package/package.js";
+import { postureSummary } from "../posture/summary.js";
 import type { Severity } from "../risk/types.js";
 import { toCycloneDx } from "../sbom/cyclonedx.js";
 import type { Inventory } from "../sbom/inventory.js";
@@ -280,6 +283,15 @@ export function toScanCycloneDx(report: ScanReport, opts: ScanCycloneDxOptions =
     props.push(
       { name: "rampart:malware", value: String(malware.length) },
       ...MALWARE_SEVERITIES.map((s) => ({ name: `rampart:malware:${s}`, value: String(counts[s]) })),
+    );
+  }
+  if (report.posture) {
+    const n = postureSummary(report.posture);
+    props.push(
+      ...Object.entries(n).map(([status, count]) => ({ name: `rampart:posture:${status}`, value: String(count) })),
+      ...report.posture.frameworks
+        .filter((f) => f.score !== undefined)
+        .map((f) => ({ name: `rampart:posture:${f.id}:score`, value: String(f.score) })),
     );
   }
   const metadata = bom.metadata as Json;
