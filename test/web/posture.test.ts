@@ -284,6 +284,20 @@ describe("the posture pages", () => {
     await page.getByRole("heading", { name: "Posture", level: 1 }).waitFor(WAIT);
   });
 
+  it("shows the host's latest posture on its topology page, linked to the scan's controls", async () => {
+    const scan = (await api(`/scans/${hostScan}`)) as { target: { nodeId: string } };
+    await page.goto(`${h.console.url}/topology/${encodeURIComponent(scan.target.nodeId)}`);
+    const card = page.locator("section", { has: page.getByRole("heading", { name: "Compliance posture" }) });
+    await card.getByRole("link", { name: HOST }).waitFor(WAIT);
+    const cells = await card.locator("tbody tr").first().locator("td").allTextContents();
+    expect(cells.slice(2, 5)).toEqual(
+      [host.summary.pass, host.summary.fail, host.summary["not-applicable"]].map(String),
+    );
+    expect(cells[5]).toBe(scoreText(fw(host, "cis").score));
+    await card.getByRole("link", { name: HOST }).click();
+    await page.waitForURL(`**/scans/${hostScan}/posture**`, WAIT);
+  });
+
   it("lists posture findings by control title and failing subjects, and opens one", async () => {
     await nav("Findings").click();
     await page.getByRole("button", { name: "Posture" }).click();

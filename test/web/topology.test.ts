@@ -185,7 +185,7 @@ describe("the topology pages", () => {
     expect(scan.status).toBe(200);
     expect(scan.body.target.kind).toBe("host");
     expect(scan.body.target.nodeId).toBe(sims[0]?.nodeId);
-    expect(scan.body.scanners).toEqual(["vuln", "secret", "malware"]);
+    expect(scan.body.scanners).toEqual(["vuln", "secret", "malware", "posture"]);
     await page
       .getByRole("table")
       .filter({ hasText: "Latest scans" })

@@ -89,7 +89,7 @@ const DiffEntry = Type.Object(
   { additionalProperties: false },
 );
 
-const ScannerList = Type.Array(Type.Enum(SCANNERS), { minItems: 1, maxItems: 3, uniqueItems: true });
+const ScannerList = Type.Array(Type.Enum(SCANNERS), { minItems: 1, maxItems: SCANNERS.length, uniqueItems: true });
 const TargetName = Type.String({ minLength: 1, maxLength: 1024, pattern: "^[^\\u0000-\\u001f\\u007f]+$" });
 
 const NodeScanBody = Type.Object(

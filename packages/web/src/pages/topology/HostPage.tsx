@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, api } from "../../api/client.js";
 import { useData } from "../../api/useData.js";
 import { useCan } from "../../auth/session.js";
+import { NodePosture } from "../posture/index.js";
 import { ago, tagList } from "./format.js";
 import { GraphView } from "./GraphView.js";
 import type { GraphNode, NodeSummary, Snapshot, TopologyGraph } from "./types.js";
@@ -86,6 +87,7 @@ export function HostPage() {
           </dl>
         </section>
         <ScansAndFindings nodeId={nodeId} />
+        <NodePosture nodeId={nodeId} />
       </div>
 
       <section className="card" aria-labelledby="listening-title">
@@ -261,7 +263,7 @@ function ScansAndFindings({ nodeId }: { nodeId: string }) {
       const s = await api.send<Scan>("POST", "/scans/node", {
         nodeId,
         target: { kind: "host" },
-        scanners: ["vuln", "secret", "malware"],
+        scanners: ["vuln", "secret", "malware", "posture"],
       });
       setStarted(s);
       scans.reload();
