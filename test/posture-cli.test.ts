@@ -209,6 +209,15 @@ controls:
     expect(needsPosture.code).toBe(2);
   });
 
+  it("a cluster (k8s://) is read for posture only, through a kubeconfig", async () => {
+    const vuln = await rampart(["scan", "k8s://lab", "--scanners", "vuln,posture"]);
+    expect(vuln.code).toBe(2);
+    expect(vuln.stderr).toContain("only --scanners posture");
+    const missing = await scan("k8s://lab", ["--kubeconfig", join(dir, "no-such-kubeconfig")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("cannot read the kubeconfig");
+  });
+
   it("an SBOM has no configuration: posture on it is refused", async () => {
     const sbom = join(dir, "empty.cdx.json");
     await writeFile(sbom, JSON.stringify({ bomFormat: "CycloneDX", specVersion: "1.6", version: 1, components: [] }));

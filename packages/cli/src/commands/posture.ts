@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import {
   allCollectors,
+  CLUSTER_TARGET,
   type Control,
   type ControlSet,
   evaluatePosture,
@@ -10,10 +11,11 @@ import {
   loadControlSet,
   mergeControlSets,
   type OpenedPostureTarget,
+  openClusterTarget,
   openPostureTarget,
   type PostureReport,
+  parseTarget,
   type SourceOptions,
-  type Target,
 } from "@rampart/engine";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
@@ -24,6 +26,7 @@ export interface PostureCliOptions {
   postureControls?: string[];
   disableControl?: string[];
   dockerSocket?: string;
+  kubeconfig?: string;
 }
 
 export function withPostureOptions(cmd: Command): Command {
@@ -37,6 +40,8 @@ export function withPostureOptions(cmd: Command): Command {
       "posture: more control files (YAML, the built-in format; same id replaces, disabled: true switches off)",
     )
     .option("--disable-control <id...>", "posture: control ids not to evaluate")
+    .option("--kubeconfig <file>", "posture of k8s://[CONTEXT]: the kubeconfig (default $KUBECONFIG, ~/.kube/config)")
+    .option("--kubeconfig <file>", "posture of k8s://[CONTEXT]: the kubeconfig (default $KUBECONFIG, ~/.kube/config)")
     .option(
       "--docker-socket <path>",
       "posture: the Docker-compatible engine API socket whose daemon and containers to check (host scans look for /var/run/docker.sock and /run/podman/podman.sock)",
@@ -59,15 +64,21 @@ export async function postureControls(o: PostureCliOptions): Promise<{ controls:
 
 /** Opens the target for posture and evaluates the controls against it. */
 export async function runPosture(
-  target: Target,
+  targetText: string,
   o: PostureCliOptions,
   sourceOptions: SourceOptions,
 ): Promise<{ opened: OpenedPostureTarget; report: PostureReport }> {
   const { controls, framework } = await postureControls(o);
-  const opened = await openPostureTarget(target, {
-    ...sourceOptions,
-    ...(o.dockerSocket ? { dockerSocket: o.dockerSocket } : {}),
-  });
+  const cluster = CLUSTER_TARGET.exec(targetText);
+  const opened = cluster
+    ? await openClusterTarget({
+        ...(cluster[1] ? { context: cluster[1] } : {}),
+        ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+      })
+    : await openPostureTarget(await parseTarget(targetText), {
+        ...sourceOptions,
+        ...(o.dockerSocket ? { dockerSocket: o.dockerSocket } : {}),
+      });
   const report = await evaluatePosture(controls, opened.target, allCollectors, {
     ...(framework ? { framework } : {}),
     ...(o.disableControl?.length ? { disabled: o.disableControl } : {}),

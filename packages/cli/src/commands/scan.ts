@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import {
   applySuppressions,
   byRisk,
+  CLUSTER_TARGET,
   DEFAULT_SECRET_EXCLUDES,
   defaultDbDir,
   ENGINE_VERSION,
@@ -23,7 +24,6 @@ import {
   MalwareScanner,
   Matcher,
   mergeRuleSets,
-  parseTarget,
   SCAN_FORMATS,
   type ScanFormat,
   type ScannerName,
@@ -158,10 +158,12 @@ export function registerScan(program: Command): void {
     const runPostureScan = scanners.includes("posture");
     // Control files are validated before anything is read: a broken file fails fast.
     if (runPostureScan) await postureControls(o);
-    else if (o.framework || o.postureControls || o.disableControl || o.dockerSocket)
+    else if (o.framework || o.postureControls || o.disableControl || o.dockerSocket || o.kubeconfig)
       throw new UsageError(
-        "--framework, --posture-controls, --disable-control and --docker-socket need --scanners posture",
+        "--framework, --posture-controls, --disable-control, --docker-socket and --kubeconfig need --scanners posture",
       );
+    if (CLUSTER_TARGET.test(targetText) && scanners.some((s) => s !== "posture"))
+      throw new UsageError(`${targetText} is a cluster: only --scanners posture reads it (scan its images by name)`);
     const only = o.severity?.split(",").map((s) => parseSeverity(s, "--severity"));
     const failOn = o.failOn ? parseSeverity(o.failOn, "--fail-on") : undefined;
     const failCount = o.failOnCount === undefined ? undefined : Number(o.failOnCount);
@@ -179,9 +181,7 @@ export function registerScan(program: Command): void {
         })
       : undefined;
     try {
-      const posture = runPostureScan
-        ? await runPosture(await parseTarget(targetText), o, sourceOptionsOf(o))
-        : undefined;
+      const posture = runPostureScan ? await runPosture(targetText, o, sourceOptionsOf(o)) : undefined;
       const catalog = runVuln || runSecret || runMalware;
       const inv = catalog
         ? await inventoryOf(targetText, o, [...(secrets ? [secrets] : []), ...(malware ? [malware] : [])])

@@ -4,6 +4,7 @@ import type { InventorySource } from "../sbom/inventory.js";
 import { openTarget, type Target } from "../source/resolve.js";
 import type { SourceOptions } from "../source/source.js";
 import { dockerApi } from "./collectors/docker/index.js";
+import { clusterFromKubeconfig, listClusterObjects } from "./collectors/kubernetes/cluster.js";
 import { FileView } from "./file-view.js";
 import { findIac } from "./iac.js";
 import type { PostureTarget } from "./target.js";
@@ -104,4 +105,20 @@ export async function openPostureTarget(t: Target, o: OpenPostureOptions = {}): 
       }
     }
   }
+}
+
+/** `k8s://[CONTEXT]`: a live cluster through a kubeconfig context (the current one when none is named). */
+export const CLUSTER_TARGET = /^k8s:\/\/(.*)$/;
+
+/** A live cluster's workloads, RBAC, network policies and services, listed through its API. */
+export async function openClusterTarget(o: { context?: string; kubeconfig?: string }): Promise<OpenedPostureTarget> {
+  const warnings: string[] = [];
+  const access = await clusterFromKubeconfig(o.kubeconfig, o.context);
+  const kubernetes = await listClusterObjects(access, (m) => warnings.push(m));
+  const name = `k8s://${access.name}`;
+  return {
+    target: { name, kubernetes },
+    source: { kind: "directory", name, transport: "kubernetes" },
+    warnings,
+  };
 }
