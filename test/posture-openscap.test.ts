@@ -224,8 +224,6 @@ const DEV_SHM_FSTAB =
   "SSG wants /dev/shm (and its options) in /etc/fstab; Rampart counts the tmpfs systemd mounts there at boot (nosuid,nodev) when fstab has none";
 const NO_APPARMOR =
   "SSG checks profiles only where apparmor is installed (CPE machine_and_package_apparmor), it is not; Rampart fails a system without an enforcing profile";
-const NO_SUDO =
-  "SSG checks sudoers only where sudo is installed (CPE package_sudo), it is not; Rampart fails the missing Defaults as well (linux-sudo-installed fails too)";
 const NO_RSH_SERVER =
   "SSG looks for .rhosts files only where rsh-server is installed (CPE package_rsh-server); Rampart checks the home directories regardless and finds none";
 const FAILLOCK_NOT_IN_STACK =
@@ -324,8 +322,6 @@ const DISAGREEMENTS: Disagreement[] = [
   ),
   d("rootfs", "linux-firewall-enabled", "service_ufw_enabled", "fail", "notapplicable", NO_KERNEL_ROOTFS),
   d("rootfs", "linux-sudo-installed", "package_sudo_installed", "fail", "notapplicable", NO_KERNEL_ROOTFS),
-  d("rootfs", "linux-sudo-use-pty", "sudo_add_use_pty", "fail", "notapplicable", NO_SUDO),
-  d("rootfs", "linux-sudo-logfile", "sudo_custom_logfile", "fail", "notapplicable", NO_SUDO),
   d("rootfs", "linux-pam-faillock-deny", "accounts_passwords_pam_faillock_deny", "pass", "fail", FAILLOCK_NOT_IN_STACK),
   d("rootfs", "linux-pam-unix-no-nullok", "no_empty_passwords", "fail", "notapplicable", NO_KERNEL_ROOTFS),
   d(
@@ -491,8 +487,6 @@ const DISAGREEMENTS: Disagreement[] = [
   d("host", "linux-sysctl-tcp-syncookies", "sysctl_net_ipv4_tcp_syncookies", "pass", "notapplicable", NO_KERNEL_HOST),
   d("host", "linux-firewall-enabled", "service_ufw_enabled", "fail", "notapplicable", NO_KERNEL_HOST),
   d("host", "linux-sudo-installed", "package_sudo_installed", "fail", "notapplicable", NO_KERNEL_HOST),
-  d("host", "linux-sudo-use-pty", "sudo_add_use_pty", "fail", "notapplicable", NO_SUDO),
-  d("host", "linux-sudo-logfile", "sudo_custom_logfile", "fail", "notapplicable", NO_SUDO),
   d("host", "linux-pam-faillock-deny", "accounts_passwords_pam_faillock_deny", "pass", "fail", FAILLOCK_NOT_IN_STACK),
   d("host", "linux-pam-unix-no-nullok", "no_empty_passwords", "fail", "notapplicable", NO_KERNEL_HOST),
   d(

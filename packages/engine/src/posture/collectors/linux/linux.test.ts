@@ -14,6 +14,7 @@ import {
   buildHardened,
   buildWeakened,
   buildWeakMounts,
+  buildWeakSudo,
   FAKE_HASH,
   ROOTFS,
   Rootfs,
@@ -35,7 +36,7 @@ interface Expected {
 }
 
 /** Controls that do not simply pass on HARDENED and fail on WEAKENED, and why. Every other control must. */
-const EXCEPTIONS: Record<string, Partial<Expected> & { weakFixture?: "weak-mounts" }> = {
+const EXCEPTIONS: Record<string, Partial<Expected> & { weakFixture?: "weak-mounts" | "weak-sudo" }> = {
   // A root filesystem always gets /dev/shm: systemd (or initscripts) mounts it whatever fstab says.
   "linux-mount-dev-shm-separate": {
     weakened: { status: "pass", because: "/dev/shm is always a separate tmpfs on a booted system" },
@@ -61,6 +62,10 @@ const EXCEPTIONS: Record<string, Partial<Expected> & { weakFixture?: "weak-mount
 for (const id of ids)
   if (/^linux-mount-.*-(nodev|nosuid|noexec)$/.test(id) && !id.startsWith("linux-mount-dev-shm-"))
     EXCEPTIONS[id] = { ...EXCEPTIONS[id], weakFixture: "weak-mounts" };
+// sudo's configuration controls apply only where sudo is installed, which WEAKENED lacks on purpose (its
+// linux-sudo-installed fails): they are shown failing on WEAK_SUDO, sudo installed with the same sudoers.
+for (const id of ["linux-sudo-use-pty", "linux-sudo-logfile", "linux-sudo-timeout"])
+  EXCEPTIONS[id] = { ...EXCEPTIONS[id], weakFixture: "weak-sudo" };
 
 /** What the untouched debootstrapped tree (minbase: no sshd, sudo, systemd, auditd…) fails. */
 const PRISTINE_FAILURES = [
@@ -94,8 +99,6 @@ const PRISTINE_FAILURES = [
   "linux-firewall-enabled",
   "linux-firewall-default-deny",
   "linux-sudo-installed",
-  "linux-sudo-use-pty",
-  "linux-sudo-logfile",
   "linux-su-restricted",
   "linux-pam-pwquality-installed",
   "linux-pam-faillock-enabled",
@@ -165,16 +168,22 @@ describe("linux controls", () => {
   let hardened: Rootfs;
   let weakened: Rootfs;
   let weakMounts: Rootfs;
+  let weakSudo: Rootfs;
   const results: Record<string, Map<string, ControlResult>> = {};
 
   beforeAll(async () => {
     requireRootfs();
-    [hardened, weakened, weakMounts] = await Promise.all([buildHardened(), buildWeakened(), buildWeakMounts()]);
-    for (const [name, r] of Object.entries({ hardened, weakened, "weak-mounts": weakMounts }))
+    [hardened, weakened, weakMounts, weakSudo] = await Promise.all([
+      buildHardened(),
+      buildWeakened(),
+      buildWeakMounts(),
+      buildWeakSudo(),
+    ]);
+    for (const [name, r] of Object.entries({ hardened, weakened, "weak-mounts": weakMounts, "weak-sudo": weakSudo }))
       results[name] = await evaluate({ name, files: new FileView(r.dir) });
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([hardened?.cleanup(), weakened?.cleanup(), weakMounts?.cleanup()]);
+    await Promise.all([hardened?.cleanup(), weakened?.cleanup(), weakMounts?.cleanup(), weakSudo?.cleanup()]);
   });
 
   it("has at least 90 controls, each mapped to a CIS section", () => {

@@ -678,3 +678,17 @@ export async function buildWeakMounts(): Promise<Rootfs> {
   );
   return r;
 }
+
+/** sudo installed with the weakened host's sudoers: its configuration controls, which need sudo, fail here. */
+export async function buildWeakSudo(): Promise<Rootfs> {
+  const r = await Rootfs.empty("weak-sudo");
+  await r.write("/var/lib/dpkg/status", "");
+  await r.install("sudo");
+  await r.write(
+    "/etc/sudoers",
+    "Defaults !authenticate\nDefaults timestamp_timeout=-1\nroot ALL=(ALL:ALL) ALL\n#includedir /etc/sudoers.d\n",
+    0o440,
+  );
+  await r.write("/etc/sudoers.d/ops", "%ops ALL=(ALL) NOPASSWD: ALL\n", 0o440);
+  return r;
+}
