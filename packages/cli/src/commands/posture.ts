@@ -41,7 +41,6 @@ export function withPostureOptions(cmd: Command): Command {
     )
     .option("--disable-control <id...>", "posture: control ids not to evaluate")
     .option("--kubeconfig <file>", "posture of k8s://[CONTEXT]: the kubeconfig (default $KUBECONFIG, ~/.kube/config)")
-    .option("--kubeconfig <file>", "posture of k8s://[CONTEXT]: the kubeconfig (default $KUBECONFIG, ~/.kube/config)")
     .option(
       "--docker-socket <path>",
       "posture: the Docker-compatible engine API socket whose daemon and containers to check (host scans look for /var/run/docker.sock and /run/podman/podman.sock)",
