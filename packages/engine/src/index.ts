@@ -40,7 +40,7 @@ export { openOciLayout } from "./source/oci-layout.js";
 export { openRegistryImage } from "./source/registry/index.js";
 export { openTarget, parseTarget, type Target } from "./source/resolve.js";
 export { resolveInRoot } from "./source/root-path.js";
-export type { FilesystemSource, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
+export type { FilesystemSource, ImageConfig, ImageSource, Layer, Source, SourceOptions } from "./source/source.js";
 export * from "./version/index.js";
 export { ENGINE_VERSION } from "./version.js";
 export * from "./vex/index.js";

@@ -3,12 +3,12 @@ import {
   type ContentScanner,
   type DbStatus,
   evaluatePosture,
+  type ImageConfig,
   type Inventory,
   type InventorySource,
   type LayerCache,
   loadBuiltinControls,
   Matcher,
-  openPostureTarget,
   openTarget,
   type PostureDocument,
   postureDocument,
@@ -61,7 +61,8 @@ export async function scanImageArchive(
   // The archive's path is a temp name under the data dir; what the user called it is the useful name.
   scan.inventory.source = { ...scan.inventory.source, name };
   const out = match(scan.inventory, scanners, o);
-  const posture = scanners.includes("posture") ? await imagePosture(path, name) : undefined;
+  const posture =
+    scanners.includes("posture") && scan.imageConfig ? await imagePosture(scan.imageConfig, name) : undefined;
   return {
     ...out,
     results: {
@@ -74,12 +75,13 @@ export async function scanImageArchive(
   };
 }
 
-/** An image's posture: its config and build history against the built-in Dockerfile controls. */
-async function imagePosture(path: string, name: string): Promise<{ document: PostureDocument; warnings: string[] }> {
-  const opened = await openPostureTarget({ kind: "archive", path }).catch(named(path, name));
-  const image = opened.target.image ? { image: { ...opened.target.image, name } } : {};
-  const report = await evaluatePosture(loadBuiltinControls(), { ...opened.target, name, ...image }, allCollectors);
-  return { document: postureDocument(report), warnings: [...opened.warnings, ...report.warnings] };
+/** An image's posture: its config and build history (read by the scan's one pass) against the Dockerfile controls. */
+async function imagePosture(
+  config: ImageConfig,
+  name: string,
+): Promise<{ document: PostureDocument; warnings: string[] }> {
+  const report = await evaluatePosture(loadBuiltinControls(), { name, image: { name, config } }, allCollectors);
+  return { document: postureDocument(report), warnings: report.warnings };
 }
 
 /** Reads an SBOM (CycloneDX or SPDX JSON) and matches its packages. */

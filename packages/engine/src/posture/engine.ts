@@ -57,19 +57,14 @@ export async function evaluatePosture(
   return { platforms, results, frameworks: frameworkView(results, o.framework), warnings };
 }
 
-const compiledCache = new WeakMap<Control, Compiled>();
+/** The control's expressions as programs (compileCel keeps each expression's program: loading compiled them). */
 function compile(control: Control): Compiled {
-  let c = compiledCache.get(control);
-  if (!c) {
-    c = {
-      control,
-      check: compileCel(control.check),
-      ...(control.applies ? { applies: compileCel(control.applies) } : {}),
-      ...(control.evidence ? { evidence: compileCel(control.evidence) } : {}),
-    };
-    compiledCache.set(control, c);
-  }
-  return c;
+  return {
+    control,
+    check: compileCel(control.check),
+    ...(control.applies ? { applies: compileCel(control.applies) } : {}),
+    ...(control.evidence ? { evidence: compileCel(control.evidence) } : {}),
+  };
 }
 
 function evaluate(c: Compiled, g: { subjects?: Subject[]; error?: string }, max: number): ControlResult {

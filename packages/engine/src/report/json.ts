@@ -96,7 +96,6 @@ const ORDER: Record<string, readonly string[]> = {
   ],
   archive: ["archive", "archiveSha256", "member"],
   hit: ["identifier", "offset", "length"],
-  posture: ["platforms", "summary", "controls", "frameworks"],
   control: [
     "id",
     "title",
@@ -165,7 +164,8 @@ function malwareJson(m: MalwareFinding): Record<string, unknown> {
 function postureJson(p: PostureReport): Record<string, unknown> {
   const doc = postureDocument(p);
   return {
-    ...ordered(doc, ORDER.posture),
+    platforms: doc.platforms,
+    summary: ordered(doc.summary),
     controls: doc.controls.map((c) => ({
       ...ordered(c, ORDER.control),
       violations: c.violations.map((v) => ordered(v, ORDER.violation)),

@@ -5,7 +5,7 @@ import type { MalwareFinding } from "../malware/types.js";
 import type { Inventory } from "../sbom/inventory.js";
 import { SecretScanner } from "../secrets/scanner.js";
 import type { SecretFinding } from "../secrets/types.js";
-import type { Source } from "../source/source.js";
+import type { ImageConfig, Source } from "../source/source.js";
 import type { FileScanner } from "./file-scanner.js";
 import { catalogSource } from "./scan.js";
 
@@ -33,6 +33,8 @@ export interface SourceScan {
   malware?: MalwareFinding[];
   /** The content scanners' warnings (the catalog's are in the inventory). */
   warnings: string[];
+  /** An image's config (user, health check, build history): what its posture is checked on. */
+  imageConfig?: ImageConfig;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function scanSource(source: Source, o: SourceScanOptions): Promise<
       ...(s ? { secrets: s.findings } : {}),
       ...(m ? { malware: m.findings } : {}),
       warnings: [...(s?.warnings ?? []), ...(m?.warnings ?? [])],
+      ...(source.kind === "image" ? { imageConfig: source.config } : {}),
     };
   } finally {
     await secret?.close();

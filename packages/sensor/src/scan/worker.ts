@@ -66,9 +66,11 @@ async function main(jobFile: string): Promise<void> {
     ? await posture(job.subject, source.kind === "image" ? source : undefined)
     : undefined;
   const content = job.scanners.filter((s): s is "secret" | "malware" => s === "secret" || s === "malware");
-  if (content.length === 0 && !job.scanners.includes("vuln")) await source.close();
+  // A posture-only scan reads no packages or file contents: the source is closed unread.
   const scan =
-    content.length || job.scanners.includes("vuln") ? await scanSource(source, { scanners: content }) : undefined;
+    content.length || job.scanners.includes("vuln")
+      ? await scanSource(source, { scanners: content })
+      : void (await source.close());
   const output: ScanOutput = {
     ...(scan ? { sbom: toCycloneDx(scan.inventory) } : {}),
     ...(scan?.secrets ? { secrets: scan.secrets } : {}),
